@@ -1,0 +1,48 @@
+# Syncpoint: `make run` serves the demo, `make test` runs lint and the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint format schema bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/syncpoint db upgrade
+	$(BIN)/syncpoint demo --if-empty
+	$(BIN)/syncpoint demo-tokens
+	$(BIN)/syncpoint serve
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check services tests migrations
+	$(BIN)/ruff format --check services tests migrations
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff check --fix services tests migrations
+	$(BIN)/ruff format services tests migrations
+
+schema: $(STAMP)
+	$(BIN)/syncpoint export-schema > schema/schema.graphql
+
+bench: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

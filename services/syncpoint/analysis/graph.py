@@ -1,0 +1,398 @@
+"""Graph analyses over open dependencies: team graph, blast radius, critical path, bottlenecks.
+
+Edges always run provider -> consumer (see ``cycles`` for the item graph's node convention).
+
+Critical path choice: the longest chain counted in dependencies (hops) that ends at one of the
+integration point's items; among equally long chains the one that is later in total (sum of the
+days each step is late for the next) wins, then the smallest node ids. Hops rather than days
+because items carry no duration, while every hop is one more hand-over that can slip. Edges inside
+a cycle are ignored there (a cycle has no longest path; it is flagged as CYCLE instead).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from syncpoint.analysis.cycles import Node, find_cycles, item_graph, node_key, team_digraph
+from syncpoint.analysis.flag_types import Flag, FlagCode, Severity, SubjectKind
+from syncpoint.analysis.model import AnalysisInput
+from syncpoint.analysis.timing import dependency_timing, item_availability, provider_availability
+
+__all__ = [
+    "BlastRadius",
+    "Bottleneck",
+    "DependencyMap",
+    "MapEdge",
+    "MapLevel",
+    "MapNode",
+    "PathStep",
+    "blast_radius",
+    "bottlenecks",
+    "critical_path",
+    "dependency_map",
+    "dependency_flag_codes",
+    "find_cycles",
+    "item_graph",
+    "team_graph",
+]
+
+BETWEENNESS_SEED = 42
+
+
+@dataclass(frozen=True, slots=True)
+class BlastRadius:
+    """Everything downstream of an item: all transitive consumers and their teams."""
+
+    item_ids: tuple[int, ...]
+    team_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bottleneck:
+    """A team others wait on: ``in_degree`` counts the distinct teams depending on it."""
+
+    team_id: int
+    in_degree: int
+    betweenness: float
+    waiting_dependencies: int
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    """One step of a critical path; ``late_by_days`` is how late it is for the next step."""
+
+    item_id: int | None
+    product_id: int | None
+    team_id: int | None
+    label: str
+    available_from: date | None
+    late_by_days: int
+
+
+def dependency_flag_codes(flags: Iterable[Flag]) -> dict[int, list[Flag]]:
+    """Flags about dependencies, grouped by dependency id."""
+    grouped: dict[int, list[Flag]] = {}
+    for flag in flags:
+        if flag.subject_kind is SubjectKind.DEPENDENCY:
+            grouped.setdefault(flag.subject_id, []).append(flag)
+    return grouped
+
+
+def team_graph(inp: AnalysisInput, flags: Iterable[Flag]) -> nx.DiGraph:
+    """One edge per (provider team, consumer team) with counts by dependency type and flag code.
+
+    Node attributes: name, topology, framework, group_id, open_count (open dependencies the team
+    consumes or provides, its own included), late_count (those flagged LATE), internal_count.
+    """
+    by_dep = dependency_flag_codes(flags)
+    graph = team_digraph(inp)
+    index = inp.index
+    for team in inp.teams:
+        graph.add_node(
+            team.id,
+            name=team.name,
+            topology=team.topology,
+            framework=team.framework.value,
+            group_id=team.group_id,
+            open_count=0,
+            late_count=0,
+            internal_count=0,
+        )
+    for dep in inp.dependencies:
+        if not dep.open:
+            continue
+        late = any(f.code is FlagCode.LATE for f in by_dep.get(dep.id, ()))
+        ends = {index.provider_team_id(dep), index.consumer_team_id(dep)}
+        for team_id in ends & graph.nodes.keys():
+            graph.nodes[team_id]["open_count"] += 1
+            graph.nodes[team_id]["late_count"] += int(late)
+        if len(ends) == 1 and None not in ends:
+            (only,) = ends
+            graph.nodes[only]["internal_count"] += 1
+    for _u, _v, data in graph.edges(data=True):
+        data["count"] = len(data["dependency_ids"])
+        data["counts_by_type"] = dict(Counter(data["types"]))
+        codes = Counter(f.code.value for d in data["dependency_ids"] for f in by_dep.get(d, ()))
+        data["counts_by_flag"] = dict(codes)
+    return graph
+
+
+def blast_radius(inp: AnalysisInput, item_id: int, graph: nx.DiGraph | None = None) -> BlastRadius:
+    """All transitive consumers of an item (open dependencies) and the teams that own them."""
+    graph = graph if graph is not None else item_graph(inp)
+    if item_id not in graph:
+        return BlastRadius((), ())
+    downstream = sorted(n for n in nx.descendants(graph, item_id) if isinstance(n, int))
+    teams = sorted({inp.index.items[n].team_id for n in downstream})
+    return BlastRadius(tuple(downstream), tuple(teams))
+
+
+def _acyclic_upstream(graph: nx.DiGraph, targets: list[int]) -> nx.DiGraph:
+    relevant: set[Any] = set(targets)
+    for target in targets:
+        relevant |= nx.ancestors(graph, target)
+    sub = nx.DiGraph(graph.subgraph(relevant))
+    sub.remove_edges_from(list(nx.selfloop_edges(sub)))
+    for component in nx.strongly_connected_components(sub):
+        if len(component) > 1:
+            sub.remove_edges_from([(u, v) for u in component for v in sub[u] if v in component])
+    return sub
+
+
+def _edge_lateness(inp: AnalysisInput, graph: nx.DiGraph, u: Node, v: Node) -> int:
+    deps = inp.index.dependencies
+    lates = (
+        dependency_timing(inp, deps[d]).late_by_days for d in graph.edges[u, v]["dependency_ids"]
+    )
+    return max((late or 0 for late in lates), default=0)
+
+
+def critical_path(
+    inp: AnalysisInput, integration_point_id: int, graph: nx.DiGraph | None = None
+) -> list[PathStep]:
+    """The longest chain of open dependencies ending at an item of the integration point."""
+    ip = inp.index.integration_points[integration_point_id]
+    graph = graph if graph is not None else item_graph(inp)
+    targets = sorted({i for i in ip.item_ids if i in graph})
+    if not targets:
+        return []
+    sub = _acyclic_upstream(graph, targets)
+    # best[n] = (hops, total lateness, predecessor) of the best chain ending at n
+    best: dict[Any, tuple[int, int, Any]] = {}
+    for node in nx.lexicographical_topological_sort(sub, key=node_key):
+        hops, late, pred = 0, 0, None
+        for p in sorted(sub.predecessors(node), key=node_key):
+            candidate = (best[p][0] + 1, best[p][1] + _edge_lateness(inp, sub, p, node))
+            if candidate > (hops, late):
+                hops, late, pred = candidate[0], candidate[1], p
+        best[node] = (hops, late, pred)
+    end = max(targets, key=lambda t: (best[t][0], best[t][1], -t))
+    chain: list[Any] = [end]
+    while best[chain[-1]][2] is not None:
+        chain.append(best[chain[-1]][2])
+    chain.reverse()
+    return [_step(inp, sub, chain, i, ip.date) for i in range(len(chain))]
+
+
+def _step(inp: AnalysisInput, graph: nx.DiGraph, chain: list[Any], i: int, due: date) -> PathStep:
+    node = chain[i]
+    index = inp.index
+    if isinstance(node, tuple):
+        product = index.products[node[1]]
+        deps = [index.dependencies[d] for d in graph.edges[node, chain[i + 1]]["dependency_ids"]]
+        available = provider_availability(inp, deps[0]).available_from
+        team_id, label, item_id, product_id = product.owner_team_id, product.name, None, product.id
+    else:
+        item = index.items[node]
+        available = item_availability(inp, item).available_from
+        team_id, label, item_id, product_id = item.team_id, item.title, item.id, None
+    if i + 1 < len(chain):
+        late = _edge_lateness(inp, graph, node, chain[i + 1])
+    else:
+        late = max(0, (available - due).days) if available is not None else 0
+    return PathStep(item_id, product_id, team_id, label, available, late)
+
+
+def bottlenecks(
+    graph: nx.DiGraph, limit: int = 10, sample_threshold: int = 500
+) -> list[Bottleneck]:
+    """Teams most others wait on, by distinct dependent teams then betweenness (sampled if big)."""
+    if graph.number_of_nodes() == 0:
+        return []
+    k = sample_threshold if graph.number_of_nodes() > sample_threshold else None
+    betweenness: dict[Any, float] = nx.betweenness_centrality(graph, k=k, seed=BETWEENNESS_SEED)
+    found = []
+    for node in graph.nodes:
+        # Edges run provider -> consumer, so the teams waiting on ``node`` are its successors.
+        waiting_teams = sum(1 for v in graph.successors(node) if v != node)
+        waiting = sum(graph.edges[node, v].get("count", 1) for v in graph.successors(node))
+        if waiting_teams or betweenness[node] > 0:
+            found.append(Bottleneck(node, waiting_teams, round(betweenness[node], 6), waiting))
+    found.sort(key=lambda b: (-b.in_degree, -b.betweenness, -b.waiting_dependencies, b.team_id))
+    return found[:limit]
+
+
+class MapLevel(enum.StrEnum):
+    """Granularity of a dependency map."""
+
+    TEAM = "TEAM"
+    ITEM = "ITEM"
+
+
+@dataclass(frozen=True, slots=True)
+class MapNode:
+    """A team, item or product on the map; ids look like ``team:3``, ``item:12``, ``product:4``."""
+
+    id: str
+    label: str
+    kind: str
+    topology: str | None
+    open_count: int
+    late_count: int
+    team_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MapEdge:
+    """Provider -> consumer, with the flag codes raised on its dependencies and the worst one."""
+
+    source: str
+    target: str
+    count: int
+    counts_by_type: dict[str, int]
+    flags: tuple[str, ...]
+    worst_flag: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyMap:
+    """What the dependency map page and the exports draw."""
+
+    level: str
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    cycles: list[list[str]]
+    bottlenecks: list[Bottleneck]
+
+
+_CODE_ORDER = {code: i for i, code in enumerate(FlagCode)}
+
+
+def _map_id(node: Any, level: MapLevel) -> str:
+    if isinstance(node, tuple):
+        return f"{node[0]}:{node[1]}"
+    return f"{level.value.lower()}:{node}"
+
+
+def _cycle_edges(cycles: list[list[Any]]) -> dict[tuple[Any, Any], list[Any]]:
+    on_cycle: dict[tuple[Any, Any], list[Any]] = {}
+    for cycle in cycles:
+        for u, v in zip(cycle, cycle[1:] + cycle[:1], strict=True):
+            on_cycle[(u, v)] = cycle
+    return on_cycle
+
+
+def _map_edge(
+    graph: nx.DiGraph,
+    u: Any,
+    v: Any,
+    level: MapLevel,
+    by_dep: dict[int, list[Flag]],
+    cycle_severity: Severity | None,
+) -> MapEdge:
+    data = graph.edges[u, v]
+    raised = [(f.severity, f.code) for d in data["dependency_ids"] for f in by_dep.get(d, ())]
+    if cycle_severity is not None:
+        raised.append((cycle_severity, FlagCode.CYCLE))
+    codes = sorted({code for _s, code in raised}, key=_CODE_ORDER.__getitem__)
+    worst = min(raised, key=lambda r: (-r[0].rank, _CODE_ORDER[r[1]]), default=None)
+    return MapEdge(
+        source=_map_id(u, level),
+        target=_map_id(v, level),
+        count=len(data["dependency_ids"]),
+        counts_by_type=dict(sorted(Counter(data["types"]).items())),
+        flags=tuple(c.value for c in codes),
+        worst_flag=worst[1].value if worst is not None else None,
+    )
+
+
+def _cycle_severity(graph: nx.DiGraph, cycle: list[Any], level: MapLevel) -> Severity:
+    if level is MapLevel.TEAM:
+        return Severity.MEDIUM
+    pairs = zip(cycle, cycle[1:] + cycle[:1], strict=True)
+    blocking = any("BLOCKING" in graph.edges[u, v]["types"] for u, v in pairs)
+    return Severity.CRITICAL if blocking else Severity.HIGH
+
+
+def _map_node(
+    inp: AnalysisInput, graph: nx.DiGraph, node: Any, level: MapLevel, late_deps: set[int]
+) -> MapNode:
+    data = graph.nodes[node]
+    if level is MapLevel.TEAM:
+        return MapNode(
+            _map_id(node, level),
+            data.get("name", f"team {node}"),
+            "TEAM",
+            data.get("topology"),
+            data.get("open_count", 0),
+            data.get("late_count", 0),
+            node,
+        )
+    team = inp.index.teams.get(data["team_id"])
+    touching = [*graph.in_edges(node, data=True), *graph.out_edges(node, data=True)]
+    deps = {d for _u, _v, e in touching for d in e["dependency_ids"]}
+    return MapNode(
+        _map_id(node, level),
+        data["label"],
+        data["kind"],
+        team.topology if team is not None else None,
+        len(deps),
+        len(deps & late_deps),
+        data["team_id"],
+    )
+
+
+def _owner(graph: nx.DiGraph, node: Any, level: MapLevel) -> int | None:
+    if level is MapLevel.TEAM:
+        return int(node)
+    team_id: int | None = graph.nodes[node].get("team_id")
+    return team_id
+
+
+def dependency_map(
+    inp: AnalysisInput,
+    flags: Iterable[Flag],
+    level: MapLevel | str = MapLevel.TEAM,
+    team_ids: Iterable[int] | None = None,
+) -> DependencyMap:
+    """The dependency map at team or item level, optionally around some teams only.
+
+    With a team filter the map keeps the edges touching those teams and their other ends. At item
+    level only items taking part in an open dependency are drawn.
+    """
+    level = MapLevel(level)
+    by_dep = dependency_flag_codes(flags)
+    teams = team_graph(inp, [f for fs in by_dep.values() for f in fs])
+    graph = teams if level is MapLevel.TEAM else item_graph(inp)
+    wanted = set(team_ids) if team_ids is not None else None
+    edges = sorted(
+        (
+            (u, v)
+            for u, v in graph.edges
+            if wanted is None
+            or _owner(graph, u, level) in wanted
+            or _owner(graph, v, level) in wanted
+        ),
+        key=lambda e: (node_key(e[0]), node_key(e[1])),
+    )
+    shown = {n for edge in edges for n in edge}
+    if level is MapLevel.TEAM:
+        shown |= {n for n in graph.nodes if wanted is None or n in wanted}
+    cycles = [c for c in find_cycles(graph) if set(c) <= shown]
+    on_cycle = _cycle_edges(cycles)
+    late_deps = {d for d, fs in by_dep.items() if any(f.code is FlagCode.LATE for f in fs)}
+    shown_teams = {_owner(graph, n, level) for n in shown}
+    return DependencyMap(
+        level=level.value,
+        nodes=[_map_node(inp, graph, n, level, late_deps) for n in sorted(shown, key=node_key)],
+        edges=[
+            _map_edge(
+                graph,
+                u,
+                v,
+                level,
+                by_dep,
+                _cycle_severity(graph, on_cycle[(u, v)], level) if (u, v) in on_cycle else None,
+            )
+            for u, v in edges
+        ],
+        cycles=[[_map_id(n, level) for n in c] for c in cycles],
+        bottlenecks=[b for b in bottlenecks(teams) if wanted is None or b.team_id in shown_teams],
+    )

@@ -1,0 +1,115 @@
+"""The FastAPI application: /graphql (GraphiQL in development), /healthz, /readyz."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from syncpoint.auth.service import InvalidToken, authenticate
+from syncpoint.core.context import Context
+from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
+from syncpoint.core.graphql import SyncpointRouter
+from syncpoint.core.settings import Settings, get_settings
+from syncpoint.migrate import migration_heads
+from syncpoint.schema import build_schema
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: AsyncEngine | None = None,
+    sessionmaker: async_sessionmaker[SerialSession] | None = None,
+) -> FastAPI:
+    """Build the app. Tests pass their own sessionmaker (bound to a rolled-back transaction)."""
+    settings = settings or get_settings()
+    owns_engine = engine is None and sessionmaker is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        nonlocal engine
+        if owns_engine:
+            engine = make_engine(settings.database_url, echo=settings.sql_echo)
+            app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.migration_heads = migration_heads(settings)
+        yield
+        if owns_engine and engine is not None:
+            await engine.dispose()
+
+    app = FastAPI(title="Syncpoint", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    if sessionmaker is not None:
+        app.state.sessionmaker = sessionmaker
+    elif engine is not None:
+        app.state.sessionmaker = make_sessionmaker(engine)
+
+    async def request_session(request: Request) -> AsyncIterator[SerialSession]:
+        session = request.app.state.sessionmaker()
+        try:
+            yield session
+        finally:
+            await session.close()
+
+    async def get_context(
+        request: Request, session: SerialSession = Depends(request_session)
+    ) -> Context:
+        request.state.session = session
+        actor = await authenticate(session, _bearer(request))
+        return Context(session=session, actor=actor, settings=settings)
+
+    graphql = SyncpointRouter(
+        build_schema(),
+        context_getter=get_context,
+        graphql_ide="graphiql" if not settings.is_production else None,
+        mask_unexpected=settings.is_production,
+    )
+    app.include_router(graphql, prefix="/graphql")
+
+    @app.exception_handler(InvalidToken)
+    async def _invalid_token(_request: Request, _exc: InvalidToken) -> JSONResponse:
+        body = {
+            "errors": [
+                {
+                    "message": "The token is unknown, expired or revoked.",
+                    "extensions": {"code": "UNAUTHENTICATED"},
+                }
+            ]
+        }
+        return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.get("/healthz", include_in_schema=True)
+    async def healthz() -> dict[str, str]:
+        """The process is alive (no dependency checked)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """The database answers and its schema is at the migrations' head."""
+        heads: set[str] = request.app.state.migration_heads
+        try:
+            async with request.app.state.sessionmaker() as session:
+                rows = await session.execute(text("SELECT version_num FROM alembic_version"))
+                current = {row[0] for row in rows}
+        except Exception as exc:  # any database failure means "not ready"
+            return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
+        body: dict[str, Any] = {"current": sorted(current), "head": sorted(heads)}
+        if current != heads:
+            return JSONResponse({"status": "migrations pending", **body}, 503)
+        return JSONResponse({"status": "ready", **body}, 200)
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    return app

@@ -1,0 +1,215 @@
+"""The `syncpoint` command: serve, migrate, load the demo, manage tokens, export the schema."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from syncpoint import migrate
+from syncpoint.core.auth import Role
+from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
+from syncpoint.core.settings import get_settings
+
+app = typer.Typer(
+    help="Syncpoint: coordination for many ML teams shipping together.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+console = Console()
+err = Console(stderr=True)
+
+T = TypeVar("T")
+
+
+def _in_session(work: Callable[[SerialSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction against the configured database, committing on success."""
+
+    async def run() -> T:
+        engine = make_engine(get_settings().database_url, pool=False)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: SYNCPOINT_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: SYNCPOINT_PORT.")] = None,
+    reload: bool = False,
+) -> None:
+    """Serve the API (GraphiQL at /graphql in development)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "syncpoint.api:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    migrate.upgrade(get_settings(), revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 or base.")]) -> None:
+    """Revert migrations down to REVISION."""
+    migrate.downgrade(get_settings(), revision)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the revision the database is at."""
+    migrate.current(get_settings())
+
+
+@app.command("export-schema")
+def export_schema() -> None:
+    """Print the GraphQL SDL (schema/schema.graphql must equal it)."""
+    from syncpoint.schema import export_sdl
+
+    typer.echo(export_sdl(), nl=False)
+
+
+@app.command()
+def permissions() -> None:
+    """Print the permission table (operation x role) in Markdown, as in the README."""
+    import syncpoint.schema  # noqa: F401 - declaring the schema declares every operation's policy
+    from syncpoint.core.auth import policy_table_markdown
+
+    typer.echo(policy_table_markdown())
+
+
+@app.command()
+def demo(
+    force: Annotated[bool, typer.Option(help="Load even if the database has data.")] = False,
+    if_empty: Annotated[bool, typer.Option(help="Do nothing (exit 0) if data exists.")] = False,
+) -> None:
+    """Load the demo organisation into an empty database."""
+    from syncpoint.demo import database_is_empty, load_demo
+
+    async def work(session: SerialSession) -> str:
+        if not await database_is_empty(session):
+            if if_empty:
+                return "The database has data already; demo not loaded."
+            if not force:
+                err.print("[red]The database is not empty.[/red] Use --force to load anyway.")
+                raise typer.Exit(code=1)
+        summary = await load_demo(session)
+        return f"Demo organisation loaded: {summary}"
+
+    console.print(_in_session(work))
+
+
+@app.command("demo-tokens")
+def demo_tokens() -> None:
+    """Issue fresh tokens for the demo personas (older demo tokens are revoked) and print them."""
+    from syncpoint.demo.personas import issue_persona_tokens
+
+    settings = get_settings()
+    tokens = _in_session(issue_persona_tokens)
+    console.print("[bold]Demo persona tokens[/bold] (valid 30 days; earlier demo tokens revoked):")
+    for persona, role, secret in tokens:
+        console.print(f"  {persona:<32} {role:<15} {secret}", soft_wrap=True, highlight=False)
+    url = f"http://{settings.host}:{settings.port}/graphql"
+    first = tokens[0][2]
+    console.print(f"GraphiQL: open {url} and add the header (Headers tab):")
+    console.print(f'  {{"Authorization": "Bearer {first}"}}')
+    console.print("curl:")
+    console.print(
+        f"  curl -s {url} -H 'Authorization: Bearer {first}' -H 'Content-Type: application/json' "
+        '-d \'{"query": "{ teams(first: 5) { edges { node { name topology } } } }"}\'',
+        soft_wrap=True,
+    )
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="What the token may do.")],
+    person: Annotated[str | None, typer.Option(help="E-mail of the person it belongs to.")] = None,
+    description: str = "",
+    days: Annotated[int | None, typer.Option(help="Days until it expires (default 90).")] = None,
+) -> None:
+    """Issue a token. The secret is printed once and never stored."""
+    from syncpoint.auth.service import create_token
+    from syncpoint.teams.repository import person_by_email
+
+    async def work(session: SerialSession) -> str:
+        person_id = None
+        if person is not None:
+            found = await person_by_email(session, person)
+            if found is None:
+                err.print(f"[red]No person with e-mail {person}.[/red]")
+                raise typer.Exit(code=1)
+            person_id = found.id
+        issued = await create_token(
+            session,
+            role=role,
+            person_id=person_id,
+            description=description,
+            days=days or get_settings().token_default_days,
+        )
+        return issued.secret
+
+    from syncpoint.core.errors import DomainError
+
+    try:
+        secret = _in_session(work)
+    except DomainError as exc:
+        err.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(code=1) from exc
+    console.print(secret)
+
+
+@token_app.command("list")
+def token_list(include_revoked: bool = False) -> None:
+    """List tokens (prefixes only)."""
+    from syncpoint.auth.service import list_tokens
+
+    rows = _in_session(lambda s: list_tokens(s, include_revoked=include_revoked))
+    table = Table()
+    for column in ("id", "prefix", "role", "person", "description", "expires", "revoked"):
+        table.add_column(column)
+    for t in rows:
+        table.add_row(
+            str(t.id),
+            t.prefix + "…",
+            t.role.value,
+            str(t.person_id or "-"),
+            t.description,
+            str(t.expires_at or "never"),
+            str(t.revoked_at or "-"),
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by id (see `token list`)."""
+    from syncpoint.auth.service import revoke_token
+    from syncpoint.core.errors import DomainError
+
+    try:
+        _in_session(lambda s: revoke_token(s, token_id))
+    except DomainError as exc:
+        err.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(code=1) from exc
+    console.print(f"Token {token_id} revoked.")

@@ -1,0 +1,1 @@
+"""Cross-cutting infrastructure: settings, database, base model, errors, pagination, auth context."""

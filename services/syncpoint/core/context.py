@@ -1,0 +1,22 @@
+"""The per-request GraphQL context: one database session, the calling actor, the loaders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.fastapi import BaseContext
+
+from syncpoint.core.auth import Actor
+from syncpoint.core.db import SerialSession
+from syncpoint.core.loaders import Loaders
+from syncpoint.core.settings import Settings
+
+
+class Context(BaseContext):
+    def __init__(self, *, session: SerialSession, actor: Actor, settings: Settings) -> None:
+        super().__init__()
+        self.session = session
+        self.actor = actor
+        self.settings = settings
+        self.loaders = Loaders(session)
+        self.extras: dict[str, Any] = {}

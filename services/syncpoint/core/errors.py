@@ -1,0 +1,100 @@
+"""Errors with stable codes.
+
+Expected failures (validation, conflict, not found) raised by services as `DomainError` become
+`errors: [UserError!]!` data in mutation payloads, or top-level errors with `extensions.code` in
+queries. Authentication and permission failures are always top-level.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(description="Stable machine-readable error codes.")
+class ErrorCode(Enum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    NOT_FOUND = "NOT_FOUND"
+    DUPLICATE = "DUPLICATE"
+    CONFLICT = "CONFLICT"
+    SELF_REFERENCE = "SELF_REFERENCE"
+    CYCLE = "CYCLE"
+    INVALID_DATE_RANGE = "INVALID_DATE_RANGE"
+    INVALID_STATE = "INVALID_STATE"
+    ARCHIVED = "ARCHIVED"
+    OVERLAP = "OVERLAP"
+    BAD_PAGINATION = "BAD_PAGINATION"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    INTERNAL = "INTERNAL"
+
+
+@strawberry.type(description="An expected failure of a mutation; nothing was changed.")
+class UserError:
+    field: str | None = strawberry.field(description="Input field at fault, in camelCase.")
+    message: str
+    code: ErrorCode
+
+
+class SyncpointError(Exception):
+    """Base of every error Syncpoint raises on purpose; carries a stable code."""
+
+    code: ErrorCode = ErrorCode.INTERNAL
+
+    def __init__(self, message: str, *, field: str | None = None, code: ErrorCode | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+    def to_user_error(self) -> UserError:
+        return UserError(field=self.field, message=self.message, code=self.code)
+
+
+class DomainError(SyncpointError):
+    """A rule of the domain refused the request."""
+
+    code = ErrorCode.INVALID
+
+
+class NotFoundError(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+
+class ConflictError(DomainError):
+    code = ErrorCode.CONFLICT
+
+
+class DuplicateError(DomainError):
+    code = ErrorCode.DUPLICATE
+
+
+class AuthenticationRequired(SyncpointError):
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class PermissionDenied(SyncpointError):
+    code = ErrorCode.FORBIDDEN
+
+
+class BadPagination(SyncpointError):
+    code = ErrorCode.BAD_PAGINATION
+
+
+def require_found(obj: object, kind: str, ident: object, field: str | None = "id") -> None:
+    """Raise NOT_FOUND for a missing object (or one the actor may not see)."""
+    if obj is None:
+        raise NotFoundError(f"{kind} {ident} does not exist.", field=field)
+
+
+def check_version(actual: int, expected: int | None, kind: str) -> None:
+    """Refuse an update that was prepared against a stale version of the object."""
+    if expected is not None and actual != expected:
+        raise ConflictError(
+            f"{kind} was changed by someone else (version {actual}, you sent {expected}); "
+            "reload it and apply your change again.",
+            field="version",
+        )

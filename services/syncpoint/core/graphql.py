@@ -1,0 +1,110 @@
+"""Schema-wide GraphQL machinery: the request's transaction, error codes and masking, Relay nodes.
+
+The commit and the error codes live in the router's `process_result` (run once after every HTTP
+operation, whatever failed before execution) rather than in a schema extension, whose
+`on_operation` does not resume after a parse error.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import strawberry
+from fastapi import Request
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult, Info
+
+from syncpoint.core.auth import allowed, read_policy
+from syncpoint.core.errors import ErrorCode, SyncpointError
+
+log = logging.getLogger("syncpoint.graphql")
+
+NODE = read_policy("node")
+NODES = read_policy("nodes")
+MAX_NODES = 100
+
+
+def code_error(error: GraphQLError, *, mask_unexpected: bool) -> GraphQLError:
+    """Give an error its stable `extensions.code`; hide an unexpected error's details if asked."""
+    original = error.original_error
+    extensions = dict(error.extensions or {})
+    if isinstance(original, SyncpointError):
+        extensions["code"] = original.code.value
+        if original.field:
+            extensions["field"] = original.field
+    elif "code" in extensions:
+        pass
+    elif isinstance(original, GlobalIDValueError):
+        extensions["code"] = ErrorCode.INVALID.value
+    elif original is None:
+        # Raised by GraphQL itself: syntax, validation or input coercion of the document.
+        extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+    else:
+        log.error("unexpected error in %s", error.path, exc_info=original)
+        extensions["code"] = ErrorCode.INTERNAL.value
+        if mask_unexpected:
+            return GraphQLError(
+                "Unexpected error.", nodes=error.nodes, path=error.path, extensions=extensions
+            )
+    error.extensions = extensions
+    return error
+
+
+class SyncpointRouter(GraphQLRouter[Any, None]):
+    """GraphQL over HTTP with one transaction per request, committed after the operation."""
+
+    def __init__(self, *args: Any, mask_unexpected: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mask_unexpected = mask_unexpected
+
+    async def process_result(  # type: ignore[override]
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        session = getattr(request.state, "session", None)
+        if session is not None:
+            try:
+                await session.commit()
+            except Exception:
+                log.exception("commit failed")
+                await session.rollback()
+                error = GraphQLError("The change could not be saved; nothing was changed.")
+                error.extensions = {"code": ErrorCode.CONFLICT.value}
+                result = ExecutionResult(data=None, errors=[error])
+        if result.errors:
+            result.errors = [
+                code_error(e, mask_unexpected=self.mask_unexpected) for e in result.errors
+            ]
+        return await super().process_result(request, result)
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(
+        description="Fetch any object by its global id.", permission_classes=[allowed(NODE)]
+    )
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        return await _resolve(info, id)
+
+    @strawberry.field(
+        description=f"Fetch up to {MAX_NODES} objects by global id (null where not found).",
+        permission_classes=[allowed(NODES)],
+    )
+    async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+        if len(ids) > MAX_NODES:
+            raise SyncpointError(
+                f"At most {MAX_NODES} ids at once.", field="ids", code=ErrorCode.BAD_PAGINATION
+            )
+        return [await _resolve(info, gid) for gid in ids]
+
+
+async def _resolve(info: Info, gid: relay.GlobalID) -> Any:
+    try:
+        return await gid.resolve_node(info, required=False)
+    except (ValueError, KeyError, AttributeError):
+        # An id of an unknown type is simply not found.
+        return None

@@ -1,0 +1,1 @@
+"""Organisation (Team Topologies): groups, teams, people, memberships, interactions."""

@@ -1,0 +1,307 @@
+"""GraphQL object types of the organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from syncpoint.core.clock import today
+from syncpoint.teams import models
+from syncpoint.teams import repository as repo
+
+GroupKind = strawberry.enum(models.GroupKind, name="GroupKind")
+Topology = strawberry.enum(models.Topology, name="Topology")
+Framework = strawberry.enum(models.Framework, name="Framework")
+MembershipRole = strawberry.enum(models.MembershipRole, name="MembershipRole")
+InteractionMode = strawberry.enum(models.InteractionMode, name="InteractionMode")
+
+
+def _ints(node_ids: Iterable[str]) -> list[int]:
+    return [int(i) if str(i).isdigit() else -1 for i in node_ids]
+
+
+@strawberry.type(
+    name="Group", description="A value stream, tribe, release train or the organisation."
+)
+class GroupType(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    kind: GroupKind  # type: ignore[valid-type]
+    description: str
+    version: int
+    archived_at: datetime | None
+    parent_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, m: models.Group) -> GroupType:
+        return cls(
+            id=m.id,
+            slug=m.slug,
+            name=m.name,
+            kind=m.kind,
+            description=m.description,
+            version=m.version,
+            archived_at=m.archived_at,
+            parent_id=m.parent_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[GroupType | None]:
+        rows = await info.context.loaders.load_many(repo.groups_by_ids, _ints(node_ids))
+        return [cls.from_model(r) if r else None for r in rows]
+
+    @strawberry.field
+    async def parent(self, info: Info) -> GroupType | None:
+        if self.parent_id is None:
+            return None
+        row = await info.context.loaders.load(repo.groups_by_ids, self.parent_id)
+        return GroupType.from_model(row) if row else None
+
+    @strawberry.field(description="Direct subgroups (archived ones left out).")
+    async def children(self, info: Info) -> list[GroupType]:
+        rows = await info.context.loaders.load(repo.children_by_group, self.id)
+        return [GroupType.from_model(r) for r in rows]
+
+    @strawberry.field(description="Teams of this group; with includeDescendants also of subgroups.")
+    async def teams(self, info: Info, include_descendants: bool = False) -> list[TeamType]:
+        batch = repo.teams_in_subtrees if include_descendants else repo.teams_by_group
+        rows = await info.context.loaders.load(batch, self.id)
+        return [TeamType.from_model(r) for r in rows]
+
+    @strawberry.field(description="Groups from the root down to this one.")
+    async def path(self, info: Info) -> list[GroupType]:
+        return await group_path(info, self.id)
+
+
+async def group_path(info: Info, group_id: int) -> list[GroupType]:
+    """Walk up through the group loader (groups nest a few levels deep; each level batches)."""
+    path: list[GroupType] = []
+    current: int | None = group_id
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = await info.context.loaders.load(repo.groups_by_ids, current)
+        if row is None:
+            break
+        path.append(GroupType.from_model(row))
+        current = row.parent_id
+    return list(reversed(path))
+
+
+@strawberry.type(name="Team", description="A team and its Team API (how to work with it).")
+class TeamType(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    topology: Topology  # type: ignore[valid-type]
+    framework: Framework  # type: ignore[valid-type]
+    focus: str
+    channels: list[str]
+    daily_sync_time: time | None
+    time_zone: str
+    ways_of_working: str
+    version: int
+    archived_at: datetime | None
+    created_at: datetime
+    group_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, m: models.Team) -> TeamType:
+        return cls(
+            id=m.id,
+            slug=m.slug,
+            name=m.name,
+            topology=m.topology,
+            framework=m.framework,
+            focus=m.focus,
+            channels=list(m.channels or []),
+            daily_sync_time=m.daily_sync_time,
+            time_zone=m.time_zone,
+            ways_of_working=m.ways_of_working,
+            version=m.version,
+            archived_at=m.archived_at,
+            created_at=m.created_at,
+            group_id=m.group_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[TeamType | None]:
+        rows = await info.context.loaders.load_many(repo.teams_by_ids, _ints(node_ids))
+        return [cls.from_model(r) if r else None for r in rows]
+
+    @strawberry.field
+    async def group(self, info: Info) -> GroupType:
+        row = await info.context.loaders.load(repo.groups_by_ids, self.group_id)
+        return GroupType.from_model(row)
+
+    @strawberry.field(description="The team's group and its ancestors, root first.")
+    async def group_path(self, info: Info) -> list[GroupType]:
+        return await group_path(info, self.group_id)
+
+    @strawberry.field(description="Memberships; ended ones only with includeEnded.")
+    async def members(self, info: Info, include_ended: bool = False) -> list[MembershipType]:
+        batch = repo.all_memberships_by_team if include_ended else repo.active_memberships_by_team
+        rows = await info.context.loaders.load(batch, self.id)
+        return [MembershipType.from_model(r) for r in rows]
+
+    @strawberry.field(description="Interactions in which this team takes part, either side.")
+    async def interactions(
+        self,
+        info: Info,
+        include_ended: bool = False,
+        mode: InteractionMode | None = None,  # type: ignore[valid-type]
+    ) -> list[InteractionType]:
+        rows = await info.context.loaders.load(repo.interactions_by_team, self.id)
+        return [
+            InteractionType.from_model(r)
+            for r in rows
+            if (include_ended or r.ended_on is None) and (mode is None or r.mode == mode)
+        ]
+
+
+@strawberry.type(name="Person")
+class PersonType(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    email: str
+    title: str
+    version: int
+    archived_at: datetime | None
+
+    @classmethod
+    def from_model(cls, m: models.Person) -> PersonType:
+        return cls(
+            id=m.id,
+            name=m.name,
+            email=m.email,
+            title=m.title,
+            version=m.version,
+            archived_at=m.archived_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[PersonType | None]:
+        rows = await info.context.loaders.load_many(repo.people_by_ids, _ints(node_ids))
+        return [cls.from_model(r) if r else None for r in rows]
+
+    @strawberry.field(description="The person's memberships; ended ones only with includeEnded.")
+    async def memberships(self, info: Info, include_ended: bool = False) -> list[MembershipType]:
+        rows = await info.context.loaders.load(repo.memberships_by_person, self.id)
+        return [MembershipType.from_model(r) for r in rows if include_ended or r.ended_on is None]
+
+
+@strawberry.type(name="Membership", description="A person in a team with a role.")
+class MembershipType(relay.Node):
+    id: relay.NodeID[int]
+    role: MembershipRole  # type: ignore[valid-type]
+    started_on: date
+    ended_on: date | None
+    version: int
+    person_id: strawberry.Private[int]
+    team_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, m: models.Membership) -> MembershipType:
+        return cls(
+            id=m.id,
+            role=m.role,
+            started_on=m.started_on,
+            ended_on=m.ended_on,
+            version=m.version,
+            person_id=m.person_id,
+            team_id=m.team_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[MembershipType | None]:
+        rows = await info.context.loaders.load_many(repo.memberships_by_ids, _ints(node_ids))
+        return [cls.from_model(r) if r else None for r in rows]
+
+    @strawberry.field
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    @strawberry.field
+    async def person(self, info: Info) -> PersonType:
+        return PersonType.from_model(
+            await info.context.loaders.load(repo.people_by_ids, self.person_id)
+        )
+
+    @strawberry.field
+    async def team(self, info: Info) -> TeamType:
+        return TeamType.from_model(await info.context.loaders.load(repo.teams_by_ids, self.team_id))
+
+
+@strawberry.type(
+    name="Interaction",
+    description="Two teams working together. X_AS_A_SERVICE: team provides, partner consumes; "
+    "FACILITATING: team facilitates partner.",
+)
+class InteractionType(relay.Node):
+    id: relay.NodeID[int]
+    mode: InteractionMode  # type: ignore[valid-type]
+    purpose: str
+    starts_on: date
+    expected_end: date | None
+    ended_on: date | None
+    version: int
+    model: strawberry.Private[models.Interaction]
+
+    @classmethod
+    def from_model(cls, m: models.Interaction) -> InteractionType:
+        return cls(
+            id=m.id,
+            mode=m.mode,
+            purpose=m.purpose,
+            starts_on=m.starts_on,
+            expected_end=m.expected_end,
+            ended_on=m.ended_on,
+            version=m.version,
+            model=m,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[InteractionType | None]:
+        rows = await info.context.loaders.load_many(repo.interactions_by_ids, _ints(node_ids))
+        return [cls.from_model(r) if r else None for r in rows]
+
+    @strawberry.field
+    async def team(self, info: Info) -> TeamType:
+        return TeamType.from_model(
+            await info.context.loaders.load(repo.teams_by_ids, self.model.team_id)
+        )
+
+    @strawberry.field
+    async def partner(self, info: Info) -> TeamType:
+        return TeamType.from_model(
+            await info.context.loaders.load(repo.teams_by_ids, self.model.partner_id)
+        )
+
+    @strawberry.field(
+        description="Collaboration or facilitating still running past its expected end "
+        "(domain rule 7), as of the given date (default today)."
+    )
+    def is_overrun(self, as_of: date | None = None) -> bool:
+        return self.model.is_overrun(as_of or today())
+
+    @strawberry.field(description="Days past the expected end when overrun, else 0.")
+    def overrun_days(self, as_of: date | None = None) -> int:
+        day = as_of or today()
+        if not self.model.is_overrun(day) or self.expected_end is None:
+            return 0
+        return (day - self.expected_end).days

@@ -171,10 +171,12 @@ class TeamCalendar:
         while True:
             hi = min(target + window, MAX_ORDINAL)
             found: list[int] = []
-            for span in self._sprints(target, hi):
+            # A sprint ending the day before ``target`` has its end boundary on ``target``.
+            lo = target if starts_only else max(target - 1, MIN_ORDINAL)
+            for span in self._sprints(lo, hi):
                 if span.start.toordinal() >= target:
                     found.append(span.start.toordinal())
-                elif not starts_only and span.end.toordinal() < MAX_ORDINAL:
+                if not starts_only and target <= span.end.toordinal() + 1 <= MAX_ORDINAL:
                     found.append(span.end.toordinal() + 1)
             if found:
                 return date.fromordinal(min(found))

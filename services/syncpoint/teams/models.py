@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from syncpoint.analysis.model import Framework, InteractionMode
 from syncpoint.core.models import ArchivableMixin, Base, IdMixin, TimestampMixin, VersionedMixin
 
 
@@ -27,12 +28,6 @@ class Topology(StrEnum):
     COMPLICATED_SUBSYSTEM = "COMPLICATED_SUBSYSTEM"
 
 
-class Framework(StrEnum):
-    SCRUM = "SCRUM"
-    KANBAN = "KANBAN"
-    HYBRID = "HYBRID"
-
-
 class MembershipRole(StrEnum):
     PRODUCT_OWNER = "PRODUCT_OWNER"
     SCRUM_MASTER = "SCRUM_MASTER"
@@ -43,12 +38,6 @@ class MembershipRole(StrEnum):
     ANALYST = "ANALYST"
     DOMAIN_EXPERT = "DOMAIN_EXPERT"
     OTHER = "OTHER"
-
-
-class InteractionMode(StrEnum):
-    COLLABORATION = "COLLABORATION"
-    X_AS_A_SERVICE = "X_AS_A_SERVICE"
-    FACILITATING = "FACILITATING"
 
 
 def str_enum(enum_cls: type[StrEnum]) -> Enum:

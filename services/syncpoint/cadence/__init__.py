@@ -1,0 +1,1 @@
+"""Time: cadences, service-level expectations, sprints, planning and closing with carry-over."""

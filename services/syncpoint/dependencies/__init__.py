@@ -1,0 +1,1 @@
+"""Cross-team dependencies between items, and integration points where work comes together."""

@@ -1,0 +1,1 @@
+"""ML work: backlog items, acceptance criteria, metric observations, Definition of Ready/Done, history."""

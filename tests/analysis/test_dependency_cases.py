@@ -281,9 +281,7 @@ def test_closed_dependency_and_done_provider_raise_nothing() -> None:
     dep = inp.dependencies[0]
     closed = DependencyInfo(dep.id, 10, 20, None, dep.type, open=False)
     done_provider = [
-        ItemInfo(i.id, i.team_id, i.title, i.kind, ItemStatus.DONE, i.sprint)
-        if i.id == 20
-        else i
+        ItemInfo(i.id, i.team_id, i.title, i.kind, ItemStatus.DONE, i.sprint) if i.id == 20 else i
         for i in inp.items
     ]
 

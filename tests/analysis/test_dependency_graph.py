@@ -6,7 +6,7 @@ from datetime import date
 
 import networkx as nx
 
-from syncpoint.analysis.calendar import SprintSpan
+from syncpoint.analysis.calendar import Cadence, SprintSpan, generate_sprints
 from syncpoint.analysis.flags import evaluate
 from syncpoint.analysis.graph import (
     MapLevel,
@@ -51,9 +51,15 @@ def platform_input() -> AnalysisInput:
     items = (
         ItemInfo(1, 1, "D-1", ItemKind.DATA, ItemStatus.READY, sprint("2027-01-04", "2027-01-17")),
         ItemInfo(2, 2, "F-2", ItemKind.DATA, ItemStatus.READY, sprint("2027-01-18", "2027-01-31")),
-        ItemInfo(3, 3, "R-3", ItemKind.ENGINEERING, ItemStatus.READY, sprint("2027-01-25", "2027-02-07")),
-        ItemInfo(4, 4, "S-4", ItemKind.ENGINEERING, ItemStatus.READY, sprint("2027-02-01", "2027-02-14")),
-        ItemInfo(5, 3, "R-5", ItemKind.ENGINEERING, ItemStatus.READY, sprint("2027-02-15", "2027-02-28")),
+        ItemInfo(
+            3, 3, "R-3", ItemKind.ENGINEERING, ItemStatus.READY, sprint("2027-01-25", "2027-02-07")
+        ),
+        ItemInfo(
+            4, 4, "S-4", ItemKind.ENGINEERING, ItemStatus.READY, sprint("2027-02-01", "2027-02-14")
+        ),
+        ItemInfo(
+            5, 3, "R-5", ItemKind.ENGINEERING, ItemStatus.READY, sprint("2027-02-15", "2027-02-28")
+        ),
     )
     deps = (
         DependencyInfo(1, 2, 1, None, DependencyType.BLOCKING),
@@ -202,3 +208,29 @@ def test_map_marks_edges_on_a_cycle() -> None:
     assert item_map.cycles == [["item:1", "item:2"]]
     assert all(e.worst_flag == "CYCLE" for e in item_map.edges)
     assert dependency_map(inp, [], MapLevel.TEAM).cycles == [["team:1", "team:2"]]
+
+
+def test_evaluate_and_map_on_a_large_chain_like_portfolio() -> None:
+    teams = tuple(
+        TeamInfo(t, f"T{t}", Framework.SCRUM, (Cadence(7 + t % 3 * 7, d("2027-01-04")),))
+        for t in range(1, 21)
+    )
+    sprints = generate_sprints([Cadence(14, d("2027-01-04"))], [], d("2027-01-04"), d("2028-12-31"))
+    items = tuple(
+        ItemInfo(i, 1 + i % 20, f"I-{i}", ItemKind.DATA, ItemStatus.READY, sprints[i % 50])
+        for i in range(5_000)
+    )
+    deps = tuple(
+        DependencyInfo(n, i + step, i, None, DependencyType.SLOWING)
+        for n, (i, step) in enumerate(
+            ((i, step) for step in (1, 2, 3, 5) for i in range(5_000 - step)), start=1
+        )
+    )
+    inp = AnalysisInput(d("2027-01-10"), teams, items, dependencies=deps)
+
+    flags = evaluate(inp)
+    team_map = dependency_map(inp, flags, MapLevel.TEAM)
+
+    assert len(deps) > 19_000
+    assert not any(f.code.value == "CYCLE" and f.subject_kind.value == "ITEM" for f in flags)
+    assert len(team_map.nodes) == 20

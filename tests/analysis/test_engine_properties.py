@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -77,7 +78,7 @@ def test_single_cadence_sprints_are_contiguous_and_never_overlap(
     assert sprints[0].start <= start <= sprints[0].end
     assert sprints[-1].start <= end <= sprints[-1].end
     assert all(s.length_days == cadence.length_days for s in sprints)
-    assert all(x.end + timedelta(days=1) == y.start for x, y in zip(sprints, sprints[1:]))
+    assert all(x.end + timedelta(days=1) == y.start for x, y in itertools.pairwise(sprints))
 
 
 explicit_sprints = st.lists(
@@ -167,7 +168,10 @@ def test_flagged_handoff_lag_and_lateness_are_never_negative(
         assert late is None or (isinstance(late, int) and late >= 0)
     if timing.handoff_lag_days is not None and timing.available_from is not None:
         next_start = timing.available_from + timedelta(days=timing.handoff_lag_days)
-        assert next_start in {s.start for s in generate_sprints(consumer_cadences, consumer_explicit, next_start, next_start)}
+        assert next_start in {
+            s.start
+            for s in generate_sprints(consumer_cadences, consumer_explicit, next_start, next_start)
+        }
 
 
 edges = st.lists(st.tuples(st.integers(1, 12), st.integers(1, 12)), max_size=30)

@@ -47,7 +47,7 @@ def test_mermaid_uses_safe_handles_and_entity_escapes() -> None:
     assert mermaid.splitlines()[0] == "flowchart LR"
     assert 'n0["Ranking #quot;core#quot; \\ recs<br/>team<br/>3 open, 1 late"]' in mermaid
     assert 'n1 -->|"2 (LATE)"| n0' in mermaid
-    assert "n0 -->|\"1\"| n2" in mermaid
+    assert 'n0 -->|"1"| n2' in mermaid
     assert "linkStyle 0 stroke:#d62728" in mermaid
     assert not re.search(r"team:\d", mermaid)
 

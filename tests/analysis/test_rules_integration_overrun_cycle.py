@@ -120,7 +120,9 @@ def overrun_input() -> AnalysisInput:
         ),
         interactions=(
             InteractionInfo(1, 1, 2, InteractionMode.COLLABORATION, d("2027-01-15")),
-            InteractionInfo(2, 1, 2, InteractionMode.FACILITATING, d("2027-01-15"), d("2027-01-14")),
+            InteractionInfo(
+                2, 1, 2, InteractionMode.FACILITATING, d("2027-01-15"), d("2027-01-14")
+            ),
             InteractionInfo(3, 1, 2, InteractionMode.X_AS_A_SERVICE, d("2027-01-01")),
             InteractionInfo(4, 1, 2, InteractionMode.FACILITATING, d("2027-01-25")),
         ),

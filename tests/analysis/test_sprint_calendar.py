@@ -167,3 +167,9 @@ def test_a_cadence_of_zero_days_is_rejected() -> None:
 def test_a_sprint_ending_before_it_starts_is_rejected() -> None:
     with pytest.raises(ValueError, match="before it starts"):
         SprintSpan(d("2027-01-02"), d("2027-01-01"))
+
+
+def test_boundary_after_includes_the_day_after_an_explicit_sprint_ends() -> None:
+    one_day = SprintSpan(d("2027-01-01"), d("2027-01-01"), explicit=True)
+
+    assert TeamCalendar([], [one_day]).boundary_after(d("2027-01-01")) == d("2027-01-02")

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from syncpoint.analysis.calendar import Cadence, generate_sprints
-from syncpoint.analysis.flags import FlagCode, Severity, SubjectKind, dependency_flags, dependency_timing
+from syncpoint.analysis.flags import (
+    FlagCode,
+    Severity,
+    SubjectKind,
+    dependency_flags,
+    dependency_timing,
+)
 from syncpoint.analysis.model import AnalysisInput
 
 
@@ -15,7 +21,9 @@ def d(text: str) -> date:
 
 def test_sprints_are_those_listed_in_the_guide() -> None:
     ranking = generate_sprints([Cadence(14, d("2027-01-04"))], [], d("2027-01-04"), d("2027-02-28"))
-    features = generate_sprints([Cadence(14, d("2027-01-11"))], [], d("2027-01-11"), d("2027-02-21"))
+    features = generate_sprints(
+        [Cadence(14, d("2027-01-11"))], [], d("2027-01-11"), d("2027-02-21")
+    )
 
     assert [(s.start.isoformat(), s.end.isoformat()) for s in ranking] == [
         ("2027-01-04", "2027-01-17"),

@@ -102,7 +102,10 @@ def _sentence(
             "only a common sprint length makes every boundary coincide."
         )
     if lp == lc:
-        gap = f"{_possessive(provider_name)} sprints start {_days(offset)} after {_possessive(consumer)}"
+        gap = (
+            f"{_possessive(provider_name)} sprints start {_days(offset)} after "
+            f"{_possessive(consumer)}"
+        )
         outcome = "every boundary coincides"
     else:
         gap = f"their boundaries are {_days(offset)} out of step (measured modulo {_days(g)})"

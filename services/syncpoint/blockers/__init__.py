@@ -1,0 +1,1 @@
+"""Blockers (impediments) on items or teams, with escalation and a never-lost history."""

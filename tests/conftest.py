@@ -118,7 +118,9 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-async def api(sessionmaker: Any, settings: Settings, session: SerialSession) -> AsyncIterator[ApiClient]:
+async def api(
+    sessionmaker: Any, settings: Settings, session: SerialSession
+) -> AsyncIterator[ApiClient]:
     """A client posting real GraphQL through the real ASGI app."""
     app = create_app(settings, sessionmaker=sessionmaker)
     app.state.migration_heads = migrate.migration_heads(settings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -90,12 +91,28 @@ def export_schema() -> None:
 
 
 @app.command()
-def permissions() -> None:
+def permissions(
+    write: Annotated[
+        Path | None, typer.Option(help="Replace the table between the markers in this file.")
+    ] = None,
+) -> None:
     """Print the permission table (operation x role) in Markdown, as in the README."""
+    import re
+
     import syncpoint.schema  # noqa: F401 - declaring the schema declares every operation's policy
     from syncpoint.core.auth import policy_table_markdown
 
-    typer.echo(policy_table_markdown())
+    table = policy_table_markdown()
+    if write is None:
+        typer.echo(table)
+        return
+    start, end = "<!-- permissions:start -->", "<!-- permissions:end -->"
+    text = write.read_text()
+    if start not in text or end not in text:
+        err.print(f"[red]{write} lacks the markers {start} ... {end}.[/red]")
+        raise typer.Exit(code=1)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    write.write_text(pattern.sub(lambda _m: f"{start}\n{table}\n{end}", text))
 
 
 @app.command()

@@ -24,25 +24,29 @@ class ApiClient:
         self.token = issued.secret
         return issued.secret
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None,
-                   token: str | None = None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> httpx.Response:
         headers = {}
         bearer = token or self.token
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
-        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
-                                    headers=headers)
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
 
-    async def gql(self, query: str, variables: dict[str, Any] | None = None,
-                  token: str | None = None) -> dict[str, Any]:
+    async def gql(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         """Run an operation that must succeed without top-level errors; returns `data`."""
         response = await self.post(query, variables, token)
         body = response.json()
         assert "errors" not in body, body["errors"]
         return dict(body["data"])
 
-    async def errors(self, query: str, variables: dict[str, Any] | None = None,
-                     token: str | None = None) -> list[dict[str, Any]]:
+    async def errors(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> list[dict[str, Any]]:
         """Run an operation expected to fail at top level; returns its errors."""
         body = (await self.post(query, variables, token)).json()
         assert body.get("errors"), body

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from strawberry.relay import to_base64
+from tests.support.factories import ADMIN, make_group, make_member, make_team
 
 from syncpoint.core.auth import Role
-from syncpoint.teams.models import Framework, InteractionMode, MembershipRole, Topology
 from syncpoint.teams import service as svc
-from tests.support.factories import ADMIN, make_group, make_member, make_team
+from syncpoint.teams.models import Framework, InteractionMode, MembershipRole, Topology
 
 CREATE_TEAM = """
 mutation($input: CreateTeamInput!) {
@@ -52,7 +52,9 @@ TEAM_INTERACTIONS = """
 query($slug: String!, $asOf: Date) {
   team(slug: $slug) {
     groupPath { slug }
-    interactions { mode team { slug } partner { slug } isOverrun(asOf: $asOf) overrunDays(asOf: $asOf) }
+    interactions {
+      mode team { slug } partner { slug } isOverrun(asOf: $asOf) overrunDays(asOf: $asOf)
+    }
   }
 }"""
 
@@ -74,10 +76,20 @@ def gid(type_name: str, ident: int) -> str:
 async def test_create_team_then_read_it(api, session):
     group = await make_group(session)
     await api.login(Role.DIRECTOR)
-    data = await api.gql(CREATE_TEAM, {"input": {
-        "slug": "ranking", "name": "Ranking", "groupId": gid("Group", group.id),
-        "topology": "STREAM_ALIGNED", "framework": "SCRUM", "timeZone": "Europe/Berlin",
-        "channels": ["#ranking"]}})
+    data = await api.gql(
+        CREATE_TEAM,
+        {
+            "input": {
+                "slug": "ranking",
+                "name": "Ranking",
+                "groupId": gid("Group", group.id),
+                "topology": "STREAM_ALIGNED",
+                "framework": "SCRUM",
+                "timeZone": "Europe/Berlin",
+                "channels": ["#ranking"],
+            }
+        },
+    )
     payload = data["createTeam"]
     assert payload["errors"] == []
     assert payload["team"]["timeZone"] == "Europe/Berlin"
@@ -89,8 +101,12 @@ async def test_invalid_team_input_is_refused_with_codes(api, session):
     group = await make_group(session)
     await make_team(session, group=group)
     await api.login(Role.ADMIN)
-    base = {"name": "X", "groupId": gid("Group", group.id), "topology": "PLATFORM",
-            "framework": "KANBAN"}
+    base = {
+        "name": "X",
+        "groupId": gid("Group", group.id),
+        "topology": "PLATFORM",
+        "framework": "KANBAN",
+    }
     cases = [
         ({**base, "slug": "Not A Slug"}, "slug", "INVALID"),
         ({**base, "slug": "ok", "timeZone": "Mars/Olympus"}, "timeZone", "INVALID"),
@@ -109,28 +125,44 @@ async def test_invalid_team_input_is_refused_with_codes(api, session):
 async def test_duplicate_slug_is_refused(api, session):
     team = await make_team(session)
     await api.login(Role.ADMIN)
-    payload = (await api.gql(CREATE_TEAM, {"input": {
-        "slug": team.slug, "name": "Again", "groupId": gid("Group", team.group_id),
-        "topology": "PLATFORM", "framework": "KANBAN"}}))["createTeam"]
+    payload = (
+        await api.gql(
+            CREATE_TEAM,
+            {
+                "input": {
+                    "slug": team.slug,
+                    "name": "Again",
+                    "groupId": gid("Group", team.group_id),
+                    "topology": "PLATFORM",
+                    "framework": "KANBAN",
+                }
+            },
+        )
+    )["createTeam"]
     assert payload["errors"][0]["code"] == "DUPLICATE"
 
 
 async def test_stale_version_conflicts_and_changes_nothing(api, session):
     team = await make_team(session)
     await api.login(Role.ADMIN)
-    first = await api.gql(UPDATE_TEAM, {"input": {"id": gid("Team", team.id), "version": 1,
-                                                  "focus": "ranking v2"}})
+    first = await api.gql(
+        UPDATE_TEAM, {"input": {"id": gid("Team", team.id), "version": 1, "focus": "ranking v2"}}
+    )
     assert first["updateTeam"]["team"]["version"] == 2
-    stale = await api.gql(UPDATE_TEAM, {"input": {"id": gid("Team", team.id), "version": 1,
-                                                  "focus": "overwritten?"}})
+    stale = await api.gql(
+        UPDATE_TEAM, {"input": {"id": gid("Team", team.id), "version": 1, "focus": "overwritten?"}}
+    )
     assert stale["updateTeam"]["team"] is None
     assert stale["updateTeam"]["errors"][0]["code"] == "CONFLICT"
-    again = await api.gql(UPDATE_TEAM, {"input": {"id": gid("Team", team.id), "version": 2,
-                                                  "name": "Renamed"}})
+    again = await api.gql(
+        UPDATE_TEAM, {"input": {"id": gid("Team", team.id), "version": 2, "name": "Renamed"}}
+    )
     assert again["updateTeam"]["team"] == {"name": "Renamed", "version": 3, "focus": "ranking v2"}
 
 
-async def test_team_list_statement_count_does_not_grow_with_page_size(api, session, count_statements):
+async def test_team_list_statement_count_does_not_grow_with_page_size(
+    api, session, count_statements
+):
     group = await make_group(session)
     for _ in range(12):
         team = await make_team(session, group=group)
@@ -182,7 +214,8 @@ async def test_filter_by_group_includes_subgroups(api, session):
     assert (await api.gql(TEAMS_PAGE, {"filter": flt_topology}))["teams"]["totalCount"] == 1
     tree = (await api.gql(GROUP_TREE, {"slug": root.slug}))["group"]
     assert [c["name"] for c in tree["children"]] == [child.name]
-    assert len(tree["teams"]) == 1 and len(tree["all"]) == 2
+    assert len(tree["teams"]) == 1
+    assert len(tree["all"]) == 2
 
 
 async def test_group_cannot_become_its_own_ancestor(api, session):
@@ -199,15 +232,24 @@ async def test_group_cannot_become_its_own_ancestor(api, session):
 
 async def test_interactions_both_ways_and_overrun(api, session):
     a, b = await make_team(session), await make_team(session)
-    await svc.start_interaction(session, ADMIN, team_id=a.id, partner_id=b.id,
-                                mode=InteractionMode.COLLABORATION, purpose="co-design",
-                                starts_on=date(2026, 1, 5), expected_end=date(2026, 2, 15))
+    await svc.start_interaction(
+        session,
+        ADMIN,
+        team_id=a.id,
+        partner_id=b.id,
+        mode=InteractionMode.COLLABORATION,
+        purpose="co-design",
+        starts_on=date(2026, 1, 5),
+        expected_end=date(2026, 2, 15),
+    )
     await api.login(Role.VIEWER)
     for slug in (a.slug, b.slug):
         data = await api.gql(TEAM_INTERACTIONS, {"slug": slug, "asOf": "2026-02-20"})
         (interaction,) = data["team"]["interactions"]
-        assert interaction["team"]["slug"] == a.slug and interaction["partner"]["slug"] == b.slug
-        assert interaction["isOverrun"] is True and interaction["overrunDays"] == 5
+        assert interaction["team"]["slug"] == a.slug
+        assert interaction["partner"]["slug"] == b.slug
+        assert interaction["isOverrun"] is True
+        assert interaction["overrunDays"] == 5
     on_time = await api.gql(TEAM_INTERACTIONS, {"slug": a.slug, "asOf": "2026-02-15"})
     assert on_time["team"]["interactions"][0]["isOverrun"] is False
 
@@ -215,13 +257,19 @@ async def test_interactions_both_ways_and_overrun(api, session):
 async def test_interaction_rules(api, session):
     a, b = await make_team(session), await make_team(session)
     await api.login(Role.ADMIN)
-    base = {"teamId": gid("Team", a.id), "partnerId": gid("Team", b.id), "mode": "COLLABORATION",
-            "startsOn": "2026-03-01"}
-    self_ref = (await api.gql(START_INTERACTION, {"input": {**base, "partnerId": base["teamId"]}}))
+    base = {
+        "teamId": gid("Team", a.id),
+        "partnerId": gid("Team", b.id),
+        "mode": "COLLABORATION",
+        "startsOn": "2026-03-01",
+    }
+    self_ref = await api.gql(START_INTERACTION, {"input": {**base, "partnerId": base["teamId"]}})
     assert self_ref["startInteraction"]["errors"][0]["code"] == "SELF_REFERENCE"
     backwards = await api.gql(START_INTERACTION, {"input": {**base, "expectedEnd": "2026-02-01"}})
-    assert backwards["startInteraction"]["errors"][0] == {"field": "expectedEnd",
-                                                          "code": "INVALID_DATE_RANGE"}
+    assert backwards["startInteraction"]["errors"][0] == {
+        "field": "expectedEnd",
+        "code": "INVALID_DATE_RANGE",
+    }
     ok = await api.gql(START_INTERACTION, {"input": base})
     assert ok["startInteraction"]["errors"] == []
     dup = await api.gql(START_INTERACTION, {"input": base})
@@ -232,7 +280,7 @@ async def test_malformed_input_gets_a_code(api):
     await api.login(Role.VIEWER)
     errors = await api.errors("{ teams(first: 3) { totalCount ")
     assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-    errors = await api.errors('{ team(slug: 1) { name } }')
+    errors = await api.errors("{ team(slug: 1) { name } }")
     assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     errors = await api.errors('{ person(id: "bm90LWEtbm9kZQ==") { name } }')
     assert errors[0]["extensions"]["code"] == "INVALID"

@@ -44,7 +44,9 @@ from syncpoint.analysis.model import (
     RESEARCH_KINDS,
     AnalysisInput,
     DependencyType,
+    InteractionInfo,
     InteractionMode,
+    ItemInfo,
 )
 from syncpoint.analysis.timing import DependencyTiming, dependency_timing
 
@@ -73,74 +75,72 @@ _TEMPORARY_MODES = frozenset({InteractionMode.COLLABORATION, InteractionMode.FAC
 
 def overrun_flags(inp: AnalysisInput) -> list[Flag]:
     """Rule 7: experiments/spikes past their time cap, temporary interactions past their end."""
-    flags: list[Flag] = []
-    index = inp.index
-    for item in inp.items:
-        if (
-            item.kind not in RESEARCH_KINDS
-            or item.status in CLOSED_STATUSES
-            or item.started_on is None
-            or item.time_cap_days is None
-        ):
-            continue
-        cap_end = item.started_on + timedelta(days=item.time_cap_days)
-        if cap_end >= inp.today:
-            continue
-        over = (inp.today - cap_end).days
-        kind = item.kind.value.lower()
-        message = (
-            f"{index.team_name(item.team_id)}'s {kind} {item.title} started on "
-            f"{item.started_on.isoformat()} with a time cap of {days(item.time_cap_days)} and "
-            f"is still open on {inp.today.isoformat()}: {days(over)} over its cap."
-        )
-        severity = Severity.HIGH if over >= max(item.time_cap_days, 1) else Severity.MEDIUM
-        numbers: dict[str, Number] = {
-            "started_on": item.started_on.isoformat(),
-            "time_cap_days": item.time_cap_days,
-            "cap_end": cap_end.isoformat(),
-            "days_over": over,
-        }
-        flags.append(
-            Flag(
-                FlagCode.OVERRUN,
-                severity,
-                SubjectKind.ITEM,
-                item.id,
-                message,
-                numbers,
-                (item.team_id,),
-            )
-        )
-    for interaction in inp.interactions:
-        end = interaction.expected_end
-        if (
-            interaction.mode not in _TEMPORARY_MODES
-            or end is None
-            or interaction.ended_on is not None
-            or end >= inp.today
-        ):
-            continue
-        over = (inp.today - end).days
-        mode = interaction.mode.value.lower()
-        message = (
-            f"The {mode} between {index.team_name(interaction.team_a_id)} and "
-            f"{index.team_name(interaction.team_b_id)} was expected to end on {end.isoformat()} "
-            f"and is still running: {days(over)} over. Collaboration and facilitating are meant "
-            "to be temporary."
-        )
-        numbers = {"expected_end": end.isoformat(), "days_over": over, "mode": mode.upper()}
-        flags.append(
-            Flag(
-                FlagCode.OVERRUN,
-                Severity.LOW,
-                SubjectKind.INTERACTION,
-                interaction.id,
-                message,
-                numbers,
-                team_ids(interaction.team_a_id, interaction.team_b_id),
-            )
-        )
+    flags = [f for item in inp.items if (f := _item_overrun(inp, item)) is not None]
+    flags.extend(f for i in inp.interactions if (f := _interaction_overrun(inp, i)) is not None)
     return flags
+
+
+def _item_overrun(inp: AnalysisInput, item: ItemInfo) -> Flag | None:
+    if (
+        item.kind not in RESEARCH_KINDS
+        or item.status in CLOSED_STATUSES
+        or item.started_on is None
+        or item.time_cap_days is None
+    ):
+        return None
+    cap_end = item.started_on + timedelta(days=item.time_cap_days)
+    if cap_end >= inp.today:
+        return None
+    over = (inp.today - cap_end).days
+    message = (
+        f"{inp.index.team_name(item.team_id)}'s {item.kind.value.lower()} {item.title} started on "
+        f"{item.started_on.isoformat()} with a time cap of {days(item.time_cap_days)} and "
+        f"is still open on {inp.today.isoformat()}: {days(over)} over its cap."
+    )
+    # Overrunning by a whole time cap again means the box no longer boxes anything.
+    severity = Severity.HIGH if over >= max(item.time_cap_days, 1) else Severity.MEDIUM
+    numbers: dict[str, Number] = {
+        "started_on": item.started_on.isoformat(),
+        "time_cap_days": item.time_cap_days,
+        "cap_end": cap_end.isoformat(),
+        "days_over": over,
+    }
+    return Flag(
+        FlagCode.OVERRUN, severity, SubjectKind.ITEM, item.id, message, numbers, (item.team_id,)
+    )
+
+
+def _interaction_overrun(inp: AnalysisInput, interaction: InteractionInfo) -> Flag | None:
+    end = interaction.expected_end
+    if (
+        interaction.mode not in _TEMPORARY_MODES
+        or end is None
+        or interaction.ended_on is not None
+        or end >= inp.today
+    ):
+        return None
+    over = (inp.today - end).days
+    index = inp.index
+    message = (
+        f"The {interaction.mode.value.lower()} between {index.team_name(interaction.team_a_id)} "
+        f"and {index.team_name(interaction.team_b_id)} was expected to end on "
+        f"{end.isoformat()} and is still running: {days(over)} over. Collaboration and "
+        "facilitating are meant to be temporary."
+    )
+    numbers: dict[str, Number] = {
+        "expected_end": end.isoformat(),
+        "days_over": over,
+        "mode": interaction.mode.value,
+    }
+    return Flag(
+        FlagCode.OVERRUN,
+        Severity.LOW,
+        SubjectKind.INTERACTION,
+        interaction.id,
+        message,
+        numbers,
+        team_ids(interaction.team_a_id, interaction.team_b_id),
+    )
 
 
 def cycle_flags(

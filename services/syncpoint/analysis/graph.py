@@ -94,13 +94,14 @@ def team_graph(inp: AnalysisInput, flags: Iterable[Flag]) -> nx.DiGraph:
     by_dep = dependency_flag_codes(flags)
     graph = team_digraph(inp)
     index = inp.index
-    for team in inp.teams:
-        graph.add_node(
-            team.id,
-            name=team.name,
-            topology=team.topology,
-            framework=team.framework.value,
-            group_id=team.group_id,
+    for node, attrs in graph.nodes(data=True):
+        # Dependencies may name a team missing from the input; it still gets every attribute.
+        team = index.teams.get(node)
+        attrs.update(
+            name=index.team_name(node),
+            topology=team.topology if team is not None else None,
+            framework=team.framework.value if team is not None else None,
+            group_id=team.group_id if team is not None else None,
             open_count=0,
             late_count=0,
             internal_count=0,
@@ -113,7 +114,7 @@ def team_graph(inp: AnalysisInput, flags: Iterable[Flag]) -> nx.DiGraph:
         for team_id in ends & graph.nodes.keys():
             graph.nodes[team_id]["open_count"] += 1
             graph.nodes[team_id]["late_count"] += int(late)
-        if len(ends) == 1 and None not in ends:
+        if len(ends) == 1 and None not in ends and ends <= graph.nodes.keys():
             (only,) = ends
             graph.nodes[only]["internal_count"] += 1
     for _u, _v, data in graph.edges(data=True):

@@ -60,9 +60,8 @@ def integration_point_risk(inp: AnalysisInput, ip: IntegrationPointInfo) -> list
     ]
 
 
-def _team_readiness(
-    inp: AnalysisInput, ip: IntegrationPointInfo, team_id: int, items: list[ItemInfo]
-) -> TeamReadiness:
+def _dates(inp: AnalysisInput, items: list[ItemInfo]) -> tuple[date | None, list[ItemInfo]]:
+    """The latest available-from of the open items, and the items that cannot be dated."""
     dated: list[date] = []
     unplanned: list[ItemInfo] = []
     for item in items:
@@ -73,7 +72,13 @@ def _team_readiness(
             unplanned.append(item)
         else:
             dated.append(available)
-    ready = max(dated, default=None)
+    return max(dated, default=None), unplanned
+
+
+def _team_readiness(
+    inp: AnalysisInput, ip: IntegrationPointInfo, team_id: int, items: list[ItemInfo]
+) -> TeamReadiness:
+    ready, unplanned = _dates(inp, items)
     late = max(0, (ready - ip.date).days) if ready is not None else 0
     calendar = inp.index.calendars.get(team_id)
     before = calendar.boundary_on_or_before(ip.date) if calendar else None
@@ -99,8 +104,7 @@ def _team_readiness(
             f"({titles}) with no delivery date, so nobody can tell whether it is ready by "
             f"{ip.date.isoformat()}."
         )
-        flag = _risk_flag(ip, team_id, Severity.HIGH, message, ready, late, before, after)
-        flags.append(flag)
+        flags.append(_risk_flag(ip, team_id, Severity.HIGH, message, ready, late, before, after))
     return TeamReadiness(
         team_id=team_id,
         item_ids=tuple(item.id for item in items),

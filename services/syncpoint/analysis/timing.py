@@ -29,6 +29,7 @@ from syncpoint.analysis.model import (
     DependencyInfo,
     Framework,
     ItemInfo,
+    TeamInfo,
 )
 
 
@@ -66,19 +67,19 @@ class DependencyTiming:
     rule: AvailabilityRule
 
 
+def flows_as_kanban(team: TeamInfo, item: ItemInfo) -> bool:
+    """Kanban teams, and hybrid teams' unplanned research items, are dated by the SLE."""
+    if team.framework is Framework.KANBAN:
+        return True
+    return (
+        team.framework is Framework.HYBRID and item.sprint is None and item.kind in RESEARCH_KINDS
+    )
+
+
 def item_availability(inp: AnalysisInput, item: ItemInfo) -> Availability:
     """When an item's deliverable is available, by its team's framework."""
     team = inp.index.teams.get(item.team_id)
-    kanban_flow = team is not None and (
-        team.framework is Framework.KANBAN
-        or (
-            team.framework is Framework.HYBRID
-            and item.sprint is None
-            and item.kind in RESEARCH_KINDS
-        )
-    )
-    if kanban_flow:
-        assert team is not None  # for mypy: kanban_flow implies a known team
+    if team is not None and flows_as_kanban(team, item):
         if team.sle is None:
             return Availability(None, AvailabilityRule.UNPLANNED)
         day = available_from_kanban(inp.today, item.started_on, team.sle.days)

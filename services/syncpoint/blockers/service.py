@@ -47,20 +47,42 @@ async def raise_blocker(
             raise NotFoundError(f"Item {item_id} does not exist.", field="itemId")
         team_id = item.team_id
     if team_id is None:
-        raise DomainError("Raise a blocker on an item or a team.", field="itemId",
-                          code=ErrorCode.REQUIRED)
-    blocker = Blocker(title=title.strip(), description=description, category=category,
-                      severity=severity, item_id=item_id, team_id=team_id, raised_by_id=actor_id,
-                      owner_id=owner_id, source_key=source_key)
+        raise DomainError(
+            "Raise a blocker on an item or a team.", field="itemId", code=ErrorCode.REQUIRED
+        )
+    blocker = Blocker(
+        title=title.strip(),
+        description=description,
+        category=category,
+        severity=severity,
+        item_id=item_id,
+        team_id=team_id,
+        raised_by_id=actor_id,
+        owner_id=owner_id,
+        source_key=source_key,
+    )
     session.add(blocker)
     await session.flush()
-    session.add(BlockerEvent(blocker_id=blocker.id, kind="RAISED", actor_id=actor_id,
-                             note=f"{category.value} / {severity.value}: {blocker.title}"))
+    session.add(
+        BlockerEvent(
+            blocker_id=blocker.id,
+            kind="RAISED",
+            actor_id=actor_id,
+            note=f"{category.value} / {severity.value}: {blocker.title}",
+        )
+    )
     if item is not None and item.status not in (ItemStatus.DONE, ItemStatus.DROPPED):
         if item.status is not ItemStatus.BLOCKED:
             blocker.item_status_before = item.status
-            await record_change(session, item, "status", item.status, ItemStatus.BLOCKED,
-                                actor_id=actor_id, note=f"blocked: {blocker.title}")
+            await record_change(
+                session,
+                item,
+                "status",
+                item.status,
+                ItemStatus.BLOCKED,
+                actor_id=actor_id,
+                note=f"blocked: {blocker.title}",
+            )
             item.status = ItemStatus.BLOCKED
         else:
             blocker.item_status_before = await _status_before_block(session, item.id)
@@ -72,8 +94,11 @@ async def _status_before_block(session: AsyncSession, item_id: int) -> ItemStatu
     """The pre-block status recorded by the item's earliest open blocker."""
     return await session.scalar(
         select(Blocker.item_status_before)
-        .where(Blocker.item_id == item_id, Blocker.status == BlockerStatus.OPEN,
-               Blocker.item_status_before.is_not(None))
+        .where(
+            Blocker.item_id == item_id,
+            Blocker.status == BlockerStatus.OPEN,
+            Blocker.item_status_before.is_not(None),
+        )
         .order_by(Blocker.id)
         .limit(1)
     )
@@ -82,14 +107,24 @@ async def _status_before_block(session: AsyncSession, item_id: int) -> ItemStatu
 async def resolve_blocker(
     session: AsyncSession, blocker: Blocker, *, actor_id: int | None, note: str = ""
 ) -> Blocker:
-    """Resolve an open blocker; the item gets its previous status back when nothing else blocks it."""
+    """Resolve an open blocker; its item gets its previous status back once nothing blocks it."""
     if blocker.status is BlockerStatus.RESOLVED:
-        raise DomainError("This blocker is resolved already.", field="id",
-                          code=ErrorCode.INVALID_STATE)
+        raise DomainError(
+            "This blocker is resolved already.", field="id", code=ErrorCode.INVALID_STATE
+        )
     blocker.status = BlockerStatus.RESOLVED
     blocker.resolved_at = utcnow()
-    session.add(BlockerEvent(blocker_id=blocker.id, kind="RESOLVED", field="status",
-                             old_value="OPEN", new_value="RESOLVED", note=note, actor_id=actor_id))
+    session.add(
+        BlockerEvent(
+            blocker_id=blocker.id,
+            kind="RESOLVED",
+            field="status",
+            old_value="OPEN",
+            new_value="RESOLVED",
+            note=note,
+            actor_id=actor_id,
+        )
+    )
     await session.flush()
     if blocker.item_id is not None:
         await _restore_item(session, blocker, actor_id)
@@ -98,15 +133,23 @@ async def resolve_blocker(
 
 async def _restore_item(session: AsyncSession, blocker: Blocker, actor_id: int | None) -> None:
     still_open = await session.scalar(
-        select(func.count()).where(Blocker.item_id == blocker.item_id,
-                                   Blocker.status == BlockerStatus.OPEN)
+        select(func.count()).where(
+            Blocker.item_id == blocker.item_id, Blocker.status == BlockerStatus.OPEN
+        )
     )
     item = await session.get(BacklogItem, blocker.item_id)
     if still_open or item is None or item.status is not ItemStatus.BLOCKED:
         return
     previous = blocker.item_status_before or ItemStatus.READY
-    await record_change(session, item, "status", item.status, previous, actor_id=actor_id,
-                        note=f"unblocked: {blocker.title}")
+    await record_change(
+        session,
+        item,
+        "status",
+        item.status,
+        previous,
+        actor_id=actor_id,
+        note=f"unblocked: {blocker.title}",
+    )
     item.status = previous
     await session.flush()
 
@@ -114,8 +157,9 @@ async def _restore_item(session: AsyncSession, blocker: Blocker, actor_id: int |
 async def open_blocker_by_source(session: AsyncSession, source_key: str) -> Blocker | None:
     """The open system blocker raised for `source_key`, if any."""
     return await session.scalar(
-        select(Blocker).where(Blocker.source_key == source_key,
-                              Blocker.status == BlockerStatus.OPEN)
+        select(Blocker).where(
+            Blocker.source_key == source_key, Blocker.status == BlockerStatus.OPEN
+        )
     )
 
 
@@ -124,8 +168,9 @@ async def resolve_by_source_prefix(
 ) -> list[Blocker]:
     """Resolve open system blockers whose key starts with `prefix`, except those in `keep`."""
     rows = await session.scalars(
-        select(Blocker).where(Blocker.source_key.like(f"{prefix}%"),
-                              Blocker.status == BlockerStatus.OPEN)
+        select(Blocker).where(
+            Blocker.source_key.like(f"{prefix}%"), Blocker.status == BlockerStatus.OPEN
+        )
     )
     resolved = []
     for blocker in rows:

@@ -1,1 +1,1 @@
-"""Cross-cutting infrastructure: settings, database, base model, errors, pagination, auth context."""
+"""Cross-cutting infrastructure: settings, database, models, errors, pagination, auth context."""

@@ -63,8 +63,9 @@ class Actor:
     def require_team(self, operation: str, team_id: int) -> None:
         """Check the OWN scope: a scoped role may act only on teams the person belongs to."""
         if self.require_access(operation) is Access.OWN and team_id not in self.team_ids:
+            role = self.role.value if self.role else "-"
             raise PermissionDenied(
-                f"Role {self.role.value if self.role else '-'} may {operation} only for its own teams."
+                f"Role {role} may {operation} only for its own teams.", reason="SCOPE"
             )
 
     def require_any_team(self, operation: str, team_ids: set[int]) -> None:
@@ -108,9 +109,11 @@ def allowed(operation: str) -> type[BasePermission]:
     class Allowed(BasePermission):
         def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
             actor: Actor = info.context.actor
-            if actor.is_anonymous and operation in READ_OPERATIONS:
-                if info.context.settings.allow_anonymous_read:
-                    return True
+            anonymous_read = (
+                operation in READ_OPERATIONS and info.context.settings.allow_anonymous_read
+            )
+            if actor.is_anonymous and anonymous_read:
+                return True
             if actor.is_anonymous:
                 self.message = "Authentication required: send Authorization: Bearer <token>."
                 self.error_extensions = {"code": "UNAUTHENTICATED"}
@@ -118,7 +121,7 @@ def allowed(operation: str) -> type[BasePermission]:
             assert actor.role is not None
             if POLICY[operation].get(actor.role, Access.NO) is Access.NO:
                 self.message = f"Role {actor.role.value} may not {operation}."
-                self.error_extensions = {"code": "FORBIDDEN"}
+                self.error_extensions = {"code": "FORBIDDEN", "reason": "ROLE"}
                 return False
             return True
 

@@ -77,7 +77,13 @@ class AuthenticationRequired(SyncpointError):
 
 
 class PermissionDenied(SyncpointError):
+    """Refused by the role (`reason="ROLE"`) or by the scope of a role (`reason="SCOPE"`)."""
+
     code = ErrorCode.FORBIDDEN
+
+    def __init__(self, message: str, *, reason: str = "ROLE") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class BadPagination(SyncpointError):

@@ -14,13 +14,13 @@ import strawberry
 from fastapi import Request
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.relay.types import GlobalIDValueError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.types import ExecutionResult, Info
 
 from syncpoint.core.auth import allowed, read_policy
-from syncpoint.core.errors import ErrorCode, SyncpointError
+from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
 
 log = logging.getLogger("syncpoint.graphql")
 
@@ -37,6 +37,8 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> GraphQLError:
         extensions["code"] = original.code.value
         if original.field:
             extensions["field"] = original.field
+        if isinstance(original, PermissionDenied):
+            extensions["reason"] = original.reason
     elif "code" in extensions:
         pass
     elif isinstance(original, GlobalIDValueError):
@@ -62,7 +64,7 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
         super().__init__(*args, **kwargs)
         self.mask_unexpected = mask_unexpected
 
-    async def process_result(  # type: ignore[override]
+    async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         session = getattr(request.state, "session", None)

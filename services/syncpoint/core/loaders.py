@@ -1,4 +1,4 @@
-"""Per-request DataLoaders: created lazily for each batch function, never shared between requests."""
+"""Per-request DataLoaders: created lazily per batch function, never shared between requests."""
 
 from __future__ import annotations
 

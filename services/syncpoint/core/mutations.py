@@ -25,7 +25,7 @@ class Outcome(Generic[T]):
 
 
 async def run_mutation(info: Info, action: Callable[[], Awaitable[T]]) -> Outcome[T]:
-    """Run `action` in a savepoint; on a domain error undo it and report, on success refresh loaders.
+    """Run `action` in a savepoint; on a domain error undo it and report; on success drop caches.
 
     Permission errors propagate (top-level); a concurrent writer that won the race on a versioned
     row (StaleDataError) and a unique-constraint race (IntegrityError) become CONFLICT/DUPLICATE.

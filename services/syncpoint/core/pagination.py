@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 import strawberry
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 
 from syncpoint.core.errors import BadPagination
 
-NodeT = TypeVar("NodeT")
+NodeT = TypeVar("NodeT", bound=relay.Node)
 
 
 @strawberry.type(name="Connection", description="A page of a list, with cursors and a total count.")
@@ -35,7 +36,7 @@ class Connection(relay.Connection[relay.NodeType]):
 
 @dataclass(frozen=True, slots=True)
 class SortKey:
-    column: ColumnElement[Any]
+    column: ColumnElement[Any] | InstrumentedAttribute[Any]
     descending: bool = False
 
 

@@ -25,7 +25,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default="sqlite+aiosqlite:///./syncpoint.db",
-        description="SQLAlchemy async URL; SQLite (aiosqlite) by default, PostgreSQL (asyncpg) in production.",
+        description="SQLAlchemy async URL: SQLite (aiosqlite) by default, PostgreSQL (asyncpg) "
+        "in production.",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -40,7 +41,7 @@ class Settings(BaseSettings):
 
     @property
     def is_production(self) -> bool:
-        return self.environment is Environment.PRODUCTION
+        return self.environment == Environment.PRODUCTION
 
     @property
     def is_sqlite(self) -> bool:

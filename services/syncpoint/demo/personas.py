@@ -54,12 +54,12 @@ async def issue_persona_tokens(session: AsyncSession) -> list[tuple[str, str, st
     issued = []
     for persona, role, email in personas:
         person = await person_by_email(session, email) if email else None
-        token = await create_token(
+        new = await create_token(
             session,
             role=role,
             person_id=person.id if person else None,
             description=f"{DEMO_DESCRIPTION}: {persona}",
             days=30,
         )
-        issued.append((persona, role.value, token.secret))
+        issued.append((persona, role.value, new.secret))
     return issued

@@ -27,8 +27,11 @@ class Dependency(IdMixin, TimestampMixin, VersionedMixin, Base):
     __tablename__ = "dependencies"
 
     consumer_item_id: Mapped[int] = mapped_column(ForeignKey("backlog_items.id"), index=True)
-    provider_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("backlog_items.id"), index=True
+    provider_item_id: Mapped[int | None] = mapped_column(ForeignKey("backlog_items.id"), index=True)
+    # A request to a shared product (products context, migration 0004): the provider is the
+    # product's owner team; without a provider item, available-from follows its turnaround SLA.
+    provider_product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id"), index=True, default=None
     )
     type: Mapped[DependencyType] = mapped_column(str_enum(DependencyType))
     status: Mapped[DependencyStatus] = mapped_column(

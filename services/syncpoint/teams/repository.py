@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -137,7 +138,7 @@ async def teams_in_subtrees(session: AsyncSession, root_ids: Sequence[int]) -> l
     return [groups[root] for root in root_ids]
 
 
-def descendant_group_ids(root_ids: Sequence[int]) -> Select[tuple[int]]:
+def descendant_group_ids(root_ids: Sequence[int]) -> Select[Any]:
     """A recursive CTE selecting the given groups and all their descendants."""
     tree = select(Group.id).where(Group.id.in_(root_ids)).cte("group_tree", recursive=True)
     tree = tree.union_all(select(Group.id).where(Group.parent_id == tree.c.id))
@@ -171,7 +172,7 @@ class TeamFilter:
     include_archived: bool = False
 
 
-def teams_query(flt: TeamFilter) -> Select[tuple[Team]]:
+def teams_query(flt: TeamFilter) -> Select[Any]:
     stmt = select(Team)
     if not flt.include_archived:
         stmt = stmt.where(Team.archived_at.is_(None))
@@ -190,7 +191,7 @@ def teams_query(flt: TeamFilter) -> Select[tuple[Team]]:
     return stmt
 
 
-def groups_query(*, roots_only: bool, include_archived: bool) -> Select[tuple[Group]]:
+def groups_query(*, roots_only: bool, include_archived: bool) -> Select[Any]:
     stmt = select(Group)
     if roots_only:
         stmt = stmt.where(Group.parent_id.is_(None))
@@ -199,9 +200,7 @@ def groups_query(*, roots_only: bool, include_archived: bool) -> Select[tuple[Gr
     return stmt
 
 
-def people_query(
-    *, search: str | None, team_id: int | None, include_archived: bool
-) -> Select[tuple[Person]]:
+def people_query(*, search: str | None, team_id: int | None, include_archived: bool) -> Select[Any]:
     stmt = select(Person)
     if not include_archived:
         stmt = stmt.where(Person.archived_at.is_(None))

@@ -31,7 +31,13 @@ async def record_change(
     """Append a history row for `field` of `item` when the value really changed."""
     if _text(old) == _text(new):
         return None
-    change = ItemChange(item_id=item.id, field=field, old_value=_text(old), new_value=_text(new),
-                        note=note, actor_id=actor_id)
+    change = ItemChange(
+        item_id=item.id,
+        field=field,
+        old_value=_text(old),
+        new_value=_text(new),
+        note=note,
+        actor_id=actor_id,
+    )
     session.add(change)
     return change

@@ -50,6 +50,10 @@ class BacklogItem(IdMixin, TimestampMixin, VersionedMixin, Base):
     finished_on: Mapped[date | None] = mapped_column(default=None)
     sprint_id: Mapped[int | None] = mapped_column(ForeignKey("sprints.id"), index=True)
     carry_over_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The shared product whose backlog this item belongs to (products context, migration 0004).
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id"), index=True, default=None
+    )
 
 
 class AcceptanceCriterion(IdMixin, Base):

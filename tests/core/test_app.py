@@ -1,0 +1,79 @@
+"""Health endpoints, the checked-in SDL, and the request transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from syncpoint.api import create_app
+from syncpoint.core.auth import Role
+from syncpoint.schema import export_sdl
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
+
+CREATE_GROUP = """
+mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { slug } errors { code } } }
+"""
+GROUP = "query($slug: String!) { group(slug: $slug) { slug } }"
+
+
+def test_checked_in_schema_matches_the_code():
+    assert SCHEMA_FILE.read_text() == export_sdl(), (
+        "schema/schema.graphql is stale: run `make schema`"
+    )
+
+
+async def test_health_and_readiness(api):
+    assert (await api.http.get("/healthz")).json() == {"status": "ok"}
+    ready = await api.http.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready"
+
+
+async def test_readiness_fails_when_migrations_are_pending(sessionmaker, settings, session):
+    app = create_app(settings, sessionmaker=sessionmaker)
+    app.state.migration_heads = {"9999_not_applied"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "migrations pending"
+
+
+async def test_a_mutation_is_committed_and_a_failed_one_leaves_nothing(api):
+    await api.login(Role.ADMIN)
+    ok = await api.gql(CREATE_GROUP, {"input": {"slug": "kept", "name": "Kept"}})
+    assert ok["createGroup"]["errors"] == []
+    bad = await api.gql(CREATE_GROUP, {"input": {"slug": "kept", "name": "Again"}})
+    assert bad["createGroup"]["errors"] == [{"code": "DUPLICATE"}]
+    assert (await api.gql(GROUP, {"slug": "kept"}))["group"] == {"slug": "kept"}
+
+
+async def test_two_mutations_in_one_request_are_independent(api):
+    await api.login(Role.ADMIN)
+    document = """
+    mutation {
+      a: createGroup(input: {slug: "one", name: "One"}) { errors { code } }
+      b: createGroup(input: {slug: "one", name: "Dup"}) { errors { code } }
+      c: createGroup(input: {slug: "two", name: "Two"}) { errors { code } }
+    }"""
+    data = await api.gql(document)
+    assert [data[k]["errors"] for k in "abc"] == [[], [{"code": "DUPLICATE"}], []]
+    assert (await api.gql(GROUP, {"slug": "two"}))["group"] == {"slug": "two"}
+
+
+async def test_production_masks_unexpected_errors(sessionmaker, settings, session, monkeypatch):
+    from syncpoint.teams.graphql import queries
+
+    async def boom(*_args, **_kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(queries.repo, "team_by_slug", boom)
+    settings.environment = "production"
+    settings.allow_anonymous_read = True
+    app = create_app(settings, sessionmaker=sessionmaker)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        body = (await c.post("/graphql", json={"query": '{ team(slug: "x") { name } }'})).json()
+    assert body["errors"][0]["message"] == "Unexpected error."
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL"
+    assert "secret" not in str(body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -10,7 +12,8 @@ from syncpoint.core.settings import Settings
 
 
 def alembic_config(settings: Settings, url: str | None = None) -> Config:
-    cfg = Config()
+    # Alembic binds its default stdout at import time; pass the current one so output can be captured.
+    cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(settings.migrations_dir))
     cfg.attributes["database_url"] = url or settings.database_url
     return cfg

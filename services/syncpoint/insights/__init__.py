@@ -1,0 +1,1 @@
+"""Insights: the dependency analysis engine's face (GraphQL, exports, web view)."""

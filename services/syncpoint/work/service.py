@@ -1,0 +1,427 @@
+"""Rules of backlog items, acceptance criteria and DoR/DoD checks. Never commits."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from syncpoint.analysis.model import RESEARCH_KINDS
+from syncpoint.core.auth import Access, Actor, policy
+from syncpoint.core.clock import today
+from syncpoint.core.errors import (
+    DomainError,
+    DuplicateError,
+    ErrorCode,
+    NotFoundError,
+    check_version,
+    require_found,
+)
+from syncpoint.core.models import utcnow
+from syncpoint.teams.models import Team
+from syncpoint.work import repository as repo
+from syncpoint.work.criteria import describe
+from syncpoint.work.history import record_change
+from syncpoint.work.models import (
+    AcceptanceCriterion,
+    BacklogItem,
+    ChecklistItem,
+    ChecklistKind,
+    Comparator,
+    ItemCheck,
+    ItemKind,
+    ItemStatus,
+    MetricObservation,
+)
+
+# Who may do what: a team's own members plan and change its work; admins anything.
+TEAM_WORK = {"admin": Access.ANY, "team_member": Access.OWN, "platform_owner": Access.OWN}
+CREATE_ITEM = policy("createBacklogItem", **TEAM_WORK)
+UPDATE_ITEM = policy("updateBacklogItem", **TEAM_WORK)
+CHANGE_STATUS = policy("changeItemStatus", **TEAM_WORK)
+SET_CRITERIA = policy("setAcceptanceCriteria", **TEAM_WORK)
+RECORD_OBSERVATION = policy("recordMetricObservation", **TEAM_WORK)
+CREATE_CHECK = policy("createChecklistItem", **TEAM_WORK)
+ARCHIVE_CHECK = policy("archiveChecklistItem", **TEAM_WORK)
+MARK_CHECK = policy("markItemCheck", **TEAM_WORK)
+UNMARK_CHECK = policy("unmarkItemCheck", **TEAM_WORK)
+
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+URL_RE = re.compile(r"^https?://\S+$")
+MAX_NUMBER = 1_000_000
+MAX_TIME_CAP_DAYS = 365
+# Fields whose every change is kept in the item's history.
+TRACKED = {"estimate": "estimate", "time_cap_days": "timeCapDays"}
+
+
+async def get_team(session: AsyncSession, team_id: int, field: str = "teamId") -> Team:
+    team = await session.get(Team, team_id)
+    require_found(team, "Team", team_id, field)
+    assert team is not None
+    if team.archived_at is not None:
+        raise DomainError(f"Team {team.name} is archived.", field=field, code=ErrorCode.ARCHIVED)
+    return team
+
+
+async def get_item(session: AsyncSession, item_id: int, field: str = "id") -> BacklogItem:
+    item = await session.get(BacklogItem, item_id)
+    require_found(item, "Backlog item", item_id, field)
+    assert item is not None
+    return item
+
+
+def _text(value: str, field: str, *, limit: int = 300, label: str = "Title") -> str:
+    value = value.strip()
+    if not value:
+        raise DomainError(f"{label} must not be empty.", field=field, code=ErrorCode.REQUIRED)
+    if len(value) > limit:
+        raise DomainError(f"{label} must be at most {limit} characters.", field=field)
+    return value
+
+
+def _int(value: int | None, field: str, minimum: int, maximum: int = MAX_NUMBER) -> int | None:
+    if value is not None and not minimum <= value <= maximum:
+        raise DomainError(f"{field} must be between {minimum} and {maximum}.", field=field)
+    return value
+
+
+def _estimate(value: float | None) -> float | None:
+    if value is not None and (not math.isfinite(value) or value < 0):
+        raise DomainError("estimate must be a non-negative number.", field="estimate")
+    return value
+
+
+def _apply_values(item: BacklogItem, values: Mapping[str, Any]) -> None:
+    if "title" in values:
+        item.title = _text(values["title"], "title")
+    if "description" in values:
+        item.description = values["description"] or ""
+    if "value" in values:
+        item.value = _int(values["value"], "value", 0)
+    if "effort" in values:
+        item.effort = _int(values["effort"], "effort", 1)
+    if "estimate" in values:
+        item.estimate = _estimate(values["estimate"])
+    if "hypothesis" in values:
+        item.hypothesis = (values["hypothesis"] or "").strip() or None
+    if "evaluation_method" in values:
+        item.evaluation_method = (values["evaluation_method"] or "").strip() or None
+    if "time_cap_days" in values:
+        item.time_cap_days = _int(values["time_cap_days"], "timeCapDays", 1, MAX_TIME_CAP_DAYS)
+
+
+def check_research_fields(item: BacklogItem) -> None:
+    """Experiments carry hypothesis, evaluation method and time cap; spikes a time cap."""
+    if item.kind is ItemKind.EXPERIMENT:
+        for value, field, label in (
+            (item.hypothesis, "hypothesis", "a hypothesis"),
+            (item.evaluation_method, "evaluationMethod", "an evaluation method"),
+        ):
+            if not value:
+                raise DomainError(
+                    f"An experiment must carry {label}.", field=field, code=ErrorCode.REQUIRED
+                )
+    if item.kind in RESEARCH_KINDS and item.time_cap_days is None:
+        raise DomainError(
+            f"A{'n' if item.kind is ItemKind.EXPERIMENT else ''} {item.kind.value.lower()} "
+            "must carry a time cap (timeCapDays).",
+            field="timeCapDays",
+            code=ErrorCode.REQUIRED,
+        )
+
+
+def key_prefix(slug: str) -> str:
+    """'feature-store' -> 'FS', 'ranking' -> 'RANK': short, readable item keys per team."""
+    parts = [p for p in slug.split("-") if p]
+    return ("".join(p[0] for p in parts) if len(parts) > 1 else slug[:4]).upper()
+
+
+async def _key(session: AsyncSession, team: Team, key: str | None) -> str:
+    if key is None:
+        prefix = key_prefix(team.slug)
+        return f"{prefix}-{await repo.next_key_number(session, prefix)}"
+    key = key.strip()
+    if not KEY_RE.match(key):
+        raise DomainError(
+            f"Key {key!r} must be 1-40 letters, digits, '-' or '_'.", field="key"
+        )
+    if await repo.key_taken(session, key):
+        raise DuplicateError(f"An item with key {key!r} exists already.", field="key")
+    return key
+
+
+async def create_item(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    team_id: int,
+    title: str,
+    kind: ItemKind,
+    values: Mapping[str, Any],
+    key: str | None = None,
+) -> BacklogItem:
+    """Add an item to a team's backlog; research kinds must say how they are time-boxed."""
+    team = await get_team(session, team_id)
+    actor.require_team(CREATE_ITEM, team.id)
+    item = BacklogItem(
+        team_id=team.id,
+        title=_text(title, "title"),
+        kind=kind,
+        status=ItemStatus.BACKLOG,
+        description="",
+        carry_over_count=0,
+    )
+    _apply_values(item, values)
+    check_research_fields(item)
+    item.key = await _key(session, team, key)
+    session.add(item)
+    await session.flush()
+    return item
+
+
+async def update_item(
+    session: AsyncSession, actor: Actor, item_id: int, version: int, changes: Mapping[str, Any]
+) -> BacklogItem:
+    """Change an item's text, value, effort, estimate or research fields (estimate: history)."""
+    item = await get_item(session, item_id)
+    actor.require_team(UPDATE_ITEM, item.team_id)
+    check_version(item.version, version, "Backlog item")
+    before = {attr: getattr(item, attr) for attr in TRACKED}
+    _apply_values(item, changes)
+    check_research_fields(item)
+    for attr, field in TRACKED.items():
+        await record_change(
+            session, item, field, before[attr], getattr(item, attr), actor_id=actor.person_id
+        )
+    await session.flush()
+    return item
+
+
+async def change_status(
+    session: AsyncSession,
+    actor: Actor,
+    item_id: int,
+    version: int,
+    status: ItemStatus,
+    *,
+    note: str = "",
+    on: date | None = None,
+) -> BacklogItem:
+    """Move an item to a status with a note; DONE dates its finish, the first start its start.
+
+    BLOCKED is entered and left through blockers (raise / resolve), never set directly.
+    """
+    item = await get_item(session, item_id)
+    actor.require_team(CHANGE_STATUS, item.team_id)
+    check_version(item.version, version, "Backlog item")
+    if status is ItemStatus.BLOCKED or item.status is ItemStatus.BLOCKED:
+        raise DomainError(
+            "BLOCKED is managed by blockers: raise a blocker, or resolve the item's blockers.",
+            field="status",
+            code=ErrorCode.INVALID_STATE,
+        )
+    day = on or today()
+    old = item.status
+    if status is ItemStatus.IN_PROGRESS and item.started_on is None:
+        item.started_on = day
+    if status is ItemStatus.DONE:
+        item.finished_on = day
+    elif old is ItemStatus.DONE:
+        item.finished_on = None
+    await record_change(session, item, "status", old, status, actor_id=actor.person_id, note=note)
+    item.status = status
+    await session.flush()
+    return item
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionSpec:
+    metric: str
+    comparator: Comparator
+    threshold: float
+    description: str = ""
+    condition_metric: str | None = None
+    condition_comparator: Comparator | None = None
+    condition_threshold: float | None = None
+
+
+def _criterion(spec: CriterionSpec, position: int, item_id: int) -> AcceptanceCriterion:
+    field = f"criteria.{position}"
+    metric = _text(spec.metric, f"{field}.metric", limit=100, label="Metric")
+    if not math.isfinite(spec.threshold):
+        raise DomainError("The threshold must be a finite number.", field=f"{field}.threshold")
+    condition = (spec.condition_metric, spec.condition_comparator, spec.condition_threshold)
+    if any(part is not None for part in condition) and not all(
+        part is not None for part in condition
+    ):
+        raise DomainError(
+            "A condition needs a metric, a comparator and a threshold.",
+            field=f"{field}.condition",
+            code=ErrorCode.REQUIRED,
+        )
+    condition_metric = None
+    if spec.condition_metric is not None:
+        condition_metric = _text(
+            spec.condition_metric, f"{field}.condition.metric", limit=100, label="Metric"
+        )
+        if not math.isfinite(spec.condition_threshold or 0.0):
+            raise DomainError("The threshold must be finite.", field=f"{field}.condition")
+    return AcceptanceCriterion(
+        item_id=item_id,
+        position=position,
+        description=spec.description,
+        metric=metric,
+        comparator=spec.comparator,
+        threshold=spec.threshold,
+        condition_metric=condition_metric,
+        condition_comparator=spec.condition_comparator,
+        condition_threshold=spec.condition_threshold,
+    )
+
+
+async def set_criteria(
+    session: AsyncSession,
+    actor: Actor,
+    item_id: int,
+    version: int,
+    criteria: Sequence[CriterionSpec],
+) -> BacklogItem:
+    """Replace an item's acceptance criteria (the old list is kept in its history)."""
+    item = await get_item(session, item_id)
+    actor.require_team(SET_CRITERIA, item.team_id)
+    check_version(item.version, version, "Backlog item")
+    new = [_criterion(spec, i, item.id) for i, spec in enumerate(criteria)]
+    old = await repo.criteria_of(session, item.id)
+    before = "; ".join(describe(c) for c in old) or None
+    after = "; ".join(describe(c) for c in new) or None
+    for row in old:
+        await session.delete(row)
+    session.add_all(new)
+    await record_change(
+        session, item, "acceptanceCriteria", before, after, actor_id=actor.person_id
+    )
+    item.updated_at = utcnow()  # bumps the version: criteria are part of the item
+    await session.flush()
+    return item
+
+
+async def record_observation(
+    session: AsyncSession,
+    actor: Actor,
+    item_id: int,
+    values: Mapping[str, float],
+    run_url: str | None = None,
+) -> MetricObservation:
+    """Record metric values observed together (one evaluation run), e.g. from an experiment."""
+    item = await get_item(session, item_id, "itemId")
+    actor.require_team(RECORD_OBSERVATION, item.team_id)
+    if not values:
+        raise DomainError("Give at least one metric value.", field="values", code=ErrorCode.REQUIRED)
+    for metric, value in values.items():
+        _text(metric, "values", limit=100, label="Metric")
+        if not math.isfinite(value):
+            raise DomainError(f"{metric} must be a finite number.", field="values")
+    if run_url is not None and (not URL_RE.match(run_url) or len(run_url) > 500):
+        raise DomainError("runUrl must be an http(s) URL of at most 500 characters.",
+                          field="runUrl")
+    observation = MetricObservation(
+        item_id=item.id,
+        values={k.strip(): v for k, v in values.items()},
+        run_url=run_url,
+        observed_at=utcnow(),
+        recorded_by_id=actor.person_id,
+    )
+    session.add(observation)
+    await session.flush()
+    return observation
+
+
+# ---- Definition of Ready / Done ----------------------------------------------------------------
+
+
+async def create_check(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    team_id: int,
+    kind: ChecklistKind,
+    text: str,
+    position: int | None = None,
+) -> ChecklistItem:
+    """Add a check to a team's Definition of Ready or Done (at the end unless placed)."""
+    team = await get_team(session, team_id)
+    actor.require_team(CREATE_CHECK, team.id)
+    existing = [c for c in (await repo.checklists_by_team(session, [team.id]))[0] if c.kind == kind]
+    check = ChecklistItem(
+        team_id=team.id,
+        kind=kind,
+        text=_text(text, "text", label="Text"),
+        position=position if position is not None else len(existing),
+    )
+    session.add(check)
+    await session.flush()
+    return check
+
+
+async def _check(session: AsyncSession, check_id: int, field: str) -> ChecklistItem:
+    check = await session.get(ChecklistItem, check_id)
+    require_found(check, "Check", check_id, field)
+    assert check is not None
+    return check
+
+
+async def archive_check(session: AsyncSession, actor: Actor, check_id: int) -> ChecklistItem:
+    """Retire a check; items that met it keep the record."""
+    check = await _check(session, check_id, "id")
+    actor.require_team(ARCHIVE_CHECK, check.team_id)
+    if check.archived_at is not None:
+        raise DomainError("This check is archived already.", field="id", code=ErrorCode.ARCHIVED)
+    check.archived_at = utcnow()
+    await session.flush()
+    return check
+
+
+def _check_field(check: ChecklistItem) -> str:
+    return "readyCheck" if check.kind is ChecklistKind.READY else "doneCheck"
+
+
+async def mark_check(
+    session: AsyncSession, actor: Actor, item_id: int, check_id: int
+) -> BacklogItem:
+    """Record that an item meets one of its team's DoR/DoD checks."""
+    item = await get_item(session, item_id, "itemId")
+    actor.require_team(MARK_CHECK, item.team_id)
+    check = await _check(session, check_id, "checkId")
+    if check.team_id != item.team_id:
+        raise DomainError("That check belongs to another team's checklist.", field="checkId")
+    if check.archived_at is not None:
+        raise DomainError("That check is archived.", field="checkId", code=ErrorCode.ARCHIVED)
+    if await repo.item_check(session, item.id, check.id):
+        raise DuplicateError("The item meets this check already.", field="checkId")
+    session.add(ItemCheck(item_id=item.id, check_id=check.id, met_by_id=actor.person_id))
+    await record_change(session, item, _check_field(check), None, check.text,
+                        actor_id=actor.person_id)
+    await session.flush()
+    return item
+
+
+async def unmark_check(
+    session: AsyncSession, actor: Actor, item_id: int, check_id: int
+) -> BacklogItem:
+    """Withdraw a met check (the history keeps that it was met)."""
+    item = await get_item(session, item_id, "itemId")
+    actor.require_team(UNMARK_CHECK, item.team_id)
+    check = await _check(session, check_id, "checkId")
+    met = await repo.item_check(session, item.id, check.id)
+    if met is None:
+        raise NotFoundError("The item does not meet this check.", field="checkId")
+    await session.delete(met)
+    await record_change(session, item, _check_field(check), check.text, None,
+                        actor_id=actor.person_id)
+    await session.flush()
+    return item

@@ -12,7 +12,7 @@ from syncpoint.core.settings import Settings
 
 
 def alembic_config(settings: Settings, url: str | None = None) -> Config:
-    # Alembic binds its default stdout at import time; pass the current one so output can be captured.
+    # Alembic binds its default stdout at import; pass the current one so output can be captured.
     cfg = Config(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(settings.migrations_dir))
     cfg.attributes["database_url"] = url or settings.database_url

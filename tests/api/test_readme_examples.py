@@ -1,4 +1,4 @@
-"""The README's example queries run against the demo organisation and return what the README shows."""
+"""The README's example queries run on the demo and return what the README shows."""
 
 from __future__ import annotations
 
@@ -33,11 +33,17 @@ def matches(expected: Any, actual: Any) -> bool:
     if expected == ELLIPSIS:
         return True
     if isinstance(expected, dict):
-        return (isinstance(actual, dict) and expected.keys() == actual.keys()
-                and all(matches(v, actual[k]) for k, v in expected.items()))
+        return (
+            isinstance(actual, dict)
+            and expected.keys() == actual.keys()
+            and all(matches(v, actual[k]) for k, v in expected.items())
+        )
     if isinstance(expected, list):
-        return (isinstance(actual, list) and len(expected) == len(actual)
-                and all(matches(e, a) for e, a in zip(expected, actual, strict=True)))
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(matches(e, a) for e, a in zip(expected, actual, strict=True))
+        )
     return bool(expected == actual)
 
 

@@ -13,8 +13,9 @@ from syncpoint.schema import export_sdl
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 
 CREATE_GROUP = """
-mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { slug } errors { code } } }
-"""
+mutation($input: CreateGroupInput!) {
+  createGroup(input: $input) { group { slug } errors { code } }
+}"""
 GROUP = "query($slug: String!) { group(slug: $slug) { slug } }"
 
 

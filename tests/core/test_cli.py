@@ -42,8 +42,9 @@ def test_migrate_demo_tokens(fresh_db):
     assert secret.startswith("sp_")
     listing = invoke("token", "list")
     assert secret[:10] in listing
-    token_id = next(line.split("│")[1].strip() for line in listing.splitlines()
-                    if secret[:10] in line)
+    token_id = next(
+        line.split("│")[1].strip() for line in listing.splitlines() if secret[:10] in line
+    )
     assert "revoked" in invoke("token", "revoke", token_id)
     assert secret[:10] not in invoke("token", "list")
     missing = runner.invoke(app, ["token", "create", "--role", "TEAM_MEMBER"])

@@ -1,4 +1,4 @@
-"""The deploy files cannot run here (no Docker engine); check they parse and say the right things."""
+"""The deploy files cannot run here (no Docker engine): check they parse and say the right thing."""
 
 from __future__ import annotations
 

@@ -317,42 +317,36 @@ def upgrade() -> None:
             batch_op.f("ix_product_requests_product_id"), ["product_id"], unique=False
         )
 
-    with op.batch_alter_table("backlog_items", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("product_id", sa.Integer(), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_backlog_items_product_id"), ["product_id"], unique=False
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_backlog_items_product_id_products"), "products", ["product_id"], ["id"]
-        )
+    _add_product_reference("backlog_items", "product_id")
+    _add_product_reference("dependencies", "provider_product_id")
 
-    with op.batch_alter_table("dependencies", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("provider_product_id", sa.Integer(), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_dependencies_provider_product_id"), ["provider_product_id"], unique=False
+
+# SQLite cannot ALTER constraints, and batch mode would re-create backlog_items and dependencies,
+# which fails once other tables' rows reference them (foreign keys are enforced). A nullable column
+# with an inline REFERENCES can be added, and dropped again, in place (SQLite >= 3.35).
+def _add_product_reference(table: str, column: str) -> None:
+    fk_name = f"fk_{table}_{column}_products"
+    if op.get_bind().dialect.name == "sqlite":
+        fk = sa.ForeignKey("products.id", name=fk_name)
+        op.add_column(
+            table, sa.Column(column, sa.Integer(), fk, nullable=True), inline_references=True
         )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_dependencies_provider_product_id_products"),
-            "products",
-            ["provider_product_id"],
-            ["id"],
-        )
+    else:
+        op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
+        op.create_foreign_key(fk_name, table, "products", [column], ["id"])
+    op.create_index(f"ix_{table}_{column}", table, [column], unique=False)
+
+
+def _drop_product_reference(table: str, column: str) -> None:
+    op.drop_index(f"ix_{table}_{column}", table_name=table)
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(f"fk_{table}_{column}_products", table, type_="foreignkey")
+    op.drop_column(table, column)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("dependencies", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_dependencies_provider_product_id_products"), type_="foreignkey"
-        )
-        batch_op.drop_index(batch_op.f("ix_dependencies_provider_product_id"))
-        batch_op.drop_column("provider_product_id")
-
-    with op.batch_alter_table("backlog_items", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_backlog_items_product_id_products"), type_="foreignkey"
-        )
-        batch_op.drop_index(batch_op.f("ix_backlog_items_product_id"))
-        batch_op.drop_column("product_id")
+    _drop_product_reference("dependencies", "provider_product_id")
+    _drop_product_reference("backlog_items", "product_id")
 
     with op.batch_alter_table("product_requests", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_product_requests_product_id"))

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.requests import HTTPConnection
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -14,13 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from syncpoint.auth.service import InvalidToken, authenticate
 from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
-from syncpoint.core.graphql import SyncpointRouter
 from syncpoint.core.settings import Settings, get_settings
+from syncpoint.events import attach_bus, make_event_bus
+from syncpoint.events.websocket import SubscriptionContext, SubscriptionRouter
+from syncpoint.insights.routes import router as exports_router
 from syncpoint.migrate import migration_heads
 from syncpoint.schema import build_schema
+from syncpoint.scrum_of_scrums.calendar_routes import router as calendar_router
+from syncpoint.web.routes import router as web_router
 
 
-def _bearer(request: Request) -> str | None:
+def _bearer(request: HTTPConnection) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
@@ -43,38 +48,55 @@ def create_app(
             engine = make_engine(settings.database_url, echo=settings.sql_echo)
             app.state.sessionmaker = make_sessionmaker(engine)
         app.state.migration_heads = migration_heads(settings)
+        await app.state.events.start()
         yield
+        await app.state.events.stop()
         if owns_engine and engine is not None:
             await engine.dispose()
 
     app = FastAPI(title="Syncpoint", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    # Blocker events published after commit: LISTEN/NOTIFY on PostgreSQL, in-process otherwise.
+    app.state.events = make_event_bus(settings.database_url)
     if sessionmaker is not None:
         app.state.sessionmaker = sessionmaker
     elif engine is not None:
         app.state.sessionmaker = make_sessionmaker(engine)
 
-    async def request_session(request: Request) -> AsyncIterator[SerialSession]:
+    async def request_session(request: HTTPConnection) -> AsyncIterator[SerialSession | None]:
+        if request.scope["type"] == "websocket":
+            yield None  # a WebSocket opens one short session per event (events.websocket)
+            return
         session = request.app.state.sessionmaker()
+        attach_bus(session, request.app.state.events)
         try:
             yield session
         finally:
             await session.close()
 
     async def get_context(
-        request: Request, session: SerialSession = Depends(request_session)
-    ) -> Context:
+        request: HTTPConnection, session: SerialSession | None = Depends(request_session)
+    ) -> Context | SubscriptionContext:
+        if session is None:
+            return SubscriptionContext(
+                settings=settings,
+                sessionmaker=request.app.state.sessionmaker,
+                bus=request.app.state.events,
+            )
         request.state.session = session
         actor = await authenticate(session, _bearer(request))
         return Context(session=session, actor=actor, settings=settings)
 
-    graphql = SyncpointRouter(
+    graphql = SubscriptionRouter(
         build_schema(),
         context_getter=get_context,
         graphql_ide="graphiql" if not settings.is_production else None,
         mask_unexpected=settings.is_production,
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(calendar_router)
+    app.include_router(exports_router)
+    app.include_router(web_router)
 
     @app.exception_handler(InvalidToken)
     async def _invalid_token(_request: Request, _exc: InvalidToken) -> JSONResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -12,9 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from syncpoint import migrate
+from syncpoint.analysis.graph import MapLevel
 from syncpoint.core.auth import Role
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
 from syncpoint.core.settings import get_settings
+from syncpoint.insights.exports import MapFormat
 
 app = typer.Typer(
     help="Syncpoint: coordination for many ML teams shipping together.", no_args_is_help=True
@@ -23,6 +26,8 @@ db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+openslo_app = typer.Typer(help="OpenSLO v1 import/export of product SLOs.", no_args_is_help=True)
+app.add_typer(openslo_app, name="openslo")
 console = Console()
 err = Console(stderr=True)
 
@@ -136,6 +141,38 @@ def demo(
     console.print(_in_session(work))
 
 
+@app.command("map")
+def dependency_map(
+    fmt: Annotated[
+        MapFormat,
+        typer.Option("--format", case_sensitive=False, help="dot, mermaid, graphml, json."),
+    ],
+    level: Annotated[MapLevel, typer.Option(case_sensitive=False)] = MapLevel.TEAM,
+    group: Annotated[str | None, typer.Option(help="Slug of a group (subgroups included).")] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Default: today.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Export the cross-team dependency map (DOT renders with Graphviz: dot -Tsvg)."""
+    from syncpoint.core.errors import DomainError
+    from syncpoint.insights.commands import export_map
+
+    day = as_of.date() if as_of else None
+    try:
+        text = _in_session(
+            lambda s: export_map(s, fmt=fmt, level=level, group_slug=group, as_of=day)
+        )
+    except DomainError as exc:
+        err.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(code=1) from exc
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"Dependency map written to {output}.")
+
+
 @app.command("demo-tokens")
 def demo_tokens() -> None:
     """Issue fresh tokens for the demo personas (older demo tokens are revoked) and print them."""
@@ -230,3 +267,64 @@ def token_revoke(token_id: int) -> None:
         err.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(code=1) from exc
     console.print(f"Token {token_id} revoked.")
+
+
+async def _product_id(session: SerialSession, slug: str) -> int:
+    import syncpoint.models_registry  # noqa: F401 - every table, for the blockers an import raises
+    from syncpoint.products.repository import product_by_slug
+
+    product = await product_by_slug(session, slug)
+    if product is None:
+        err.print(f"[red]No product with slug {slug}.[/red]")
+        raise typer.Exit(code=1)
+    return product.id
+
+
+@openslo_app.command("export")
+def openslo_export(
+    product: Annotated[str, typer.Option(help="The product's slug.")],
+    output: Annotated[
+        Path | None, typer.Option(help="Write to this file (default: stdout).")
+    ] = None,
+) -> None:
+    """Print a product's current objectives as OpenSLO v1 YAML (re-importable)."""
+    from syncpoint.products.sla import export_openslo
+
+    async def work(session: SerialSession) -> str:
+        return await export_openslo(session, await _product_id(session, product))
+
+    text = _in_session(work)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text)
+
+
+@openslo_app.command("import")
+def openslo_import(
+    file: Annotated[Path, typer.Argument(help="OpenSLO v1 YAML (Service, SLI, SLO documents).")],
+    product: Annotated[str, typer.Option(help="The product's slug.")],
+    notes: str = "",
+    merge: Annotated[bool, typer.Option(help="Keep objectives the file does not mention.")] = False,
+) -> None:
+    """Publish a new SLA version of a product from an OpenSLO file (all or nothing), as admin."""
+    from syncpoint.core.auth import Actor
+    from syncpoint.core.errors import DomainError
+    from syncpoint.products.sla import import_openslo
+
+    async def work(session: SerialSession) -> str:
+        version = await import_openslo(
+            session,
+            Actor(role=Role.ADMIN),
+            await _product_id(session, product),
+            file.read_text(),
+            notes=notes,
+            merge=merge,
+        )
+        return f"{product}: SLA version {version.number} published from {file.name}."
+
+    try:
+        console.print(_in_session(work))
+    except DomainError as exc:
+        err.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(code=1) from exc

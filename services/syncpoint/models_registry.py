@@ -6,6 +6,7 @@ from syncpoint.cadence import models as cadence_models
 from syncpoint.core.models import Base
 from syncpoint.dependencies import models as dependencies_models
 from syncpoint.products import models as products_models
+from syncpoint.scrum_of_scrums import models as scrum_of_scrums_models
 from syncpoint.teams import models as teams_models
 from syncpoint.work import models as work_models
 
@@ -16,6 +17,7 @@ __all__ = [
     "cadence_models",
     "dependencies_models",
     "products_models",
+    "scrum_of_scrums_models",
     "teams_models",
     "work_models",
 ]

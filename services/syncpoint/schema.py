@@ -12,17 +12,47 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
+from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
 from syncpoint.core.graphql import NodeQuery
+from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
+from syncpoint.insights.graphql import InsightsQuery
+from syncpoint.products.graphql import ProductsMutation, ProductsQuery
+from syncpoint.scrum_of_scrums.graphql import ScrumOfScrumsMutation, ScrumOfScrumsQuery
 from syncpoint.teams.graphql import TeamsMutation, TeamsQuery
+from syncpoint.work.graphql import WorkMutation, WorkQuery
 
 
 @strawberry.type(description="Everything Syncpoint can answer.")
-class Query(NodeQuery, TeamsQuery):
+class Query(
+    NodeQuery,
+    TeamsQuery,
+    WorkQuery,
+    CadenceQuery,
+    DependenciesQuery,
+    InsightsQuery,
+    ProductsQuery,
+    BlockersQuery,
+    ScrumOfScrumsQuery,
+):
     pass
 
 
 @strawberry.type(description="Every change Syncpoint accepts; failures come back in `errors`.")
-class Mutation(TeamsMutation):
+class Mutation(
+    TeamsMutation,
+    WorkMutation,
+    CadenceMutation,
+    DependenciesMutation,
+    ProductsMutation,
+    BlockersMutation,
+    ScrumOfScrumsMutation,
+):
+    pass
+
+
+@strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
+class Subscription(BlockersSubscription):
     pass
 
 
@@ -31,6 +61,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             lambda: ParserCache(maxsize=256),

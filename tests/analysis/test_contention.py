@@ -26,7 +26,8 @@ def test_overlapping_reservations_contend_with_window_teams_and_excess():
     assert len(windows) == 1
     window = windows[0]
     assert (window.start, window.end) == (at(5), at(10))
-    assert window.peak_units == 18 and window.excess == 2
+    assert window.peak_units == 18
+    assert window.excess == 2
     assert window.team_ids == (1, 2)
     assert window.item_ids == (101, 102)
 

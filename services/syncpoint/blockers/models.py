@@ -51,6 +51,15 @@ class BlockerStatus(StrEnum):
     RESOLVED = "RESOLVED"
 
 
+class BlockerEventKind(StrEnum):
+    """What a history row records (stored as text in `blocker_events.kind`)."""
+
+    RAISED = "RAISED"
+    UPDATED = "UPDATED"
+    ESCALATED = "ESCALATED"
+    RESOLVED = "RESOLVED"
+
+
 class Blocker(IdMixin, TimestampMixin, VersionedMixin, Base):
     """An impediment on an item (then `team_id` is the item's team) or on a whole team.
 
@@ -91,6 +100,10 @@ class Blocker(IdMixin, TimestampMixin, VersionedMixin, Base):
         str_enum(ItemStatus), default=None
     )
     source_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    # The forum holding the blocker at SCRUM_OF_SCRUMS level, or the last forum it passed on its
+    # way to EXECUTIVE; None while it is a team-level blocker.
+    forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"), index=True, default=None)
+    escalated_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class BlockerEvent(IdMixin, Base):
@@ -104,5 +117,20 @@ class BlockerEvent(IdMixin, Base):
     old_value: Mapped[str | None] = mapped_column(Text, default=None)
     new_value: Mapped[str | None] = mapped_column(Text, default=None)
     note: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BlockerEscalation(IdMixin, Base):
+    """One step up the escalation path: from a level (and forum) to the next, by whom, why."""
+
+    __tablename__ = "blocker_escalations"
+
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("blockers.id"), index=True)
+    from_level: Mapped[EscalationLevel] = mapped_column(str_enum(EscalationLevel))
+    to_level: Mapped[EscalationLevel] = mapped_column(str_enum(EscalationLevel))
+    from_forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"), default=None)
+    to_forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"), default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
     at: Mapped[datetime] = mapped_column(default=utcnow)

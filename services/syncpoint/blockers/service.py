@@ -1,11 +1,14 @@
 """The shared core of blockers: raising and resolving (by people or by the system).
 
 Raising a blocker on an item marks the item BLOCKED; resolving its last open blocker restores the
-status the item had before. Every change is appended to `blocker_events` and the item's history.
-The Scrum-of-Scrums context builds escalation, queries and GraphQL on top of this module.
+status the item had before. Every change is appended to `blocker_events` (and the item's history)
+through `record_event`, which also queues a live-update message published after the commit.
+Actor-facing operations with permissions and escalation live in `blockers.actions`.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +23,7 @@ from syncpoint.blockers.models import (
 )
 from syncpoint.core.errors import DomainError, ErrorCode, NotFoundError
 from syncpoint.core.models import utcnow
+from syncpoint.events import BlockerEventMessage, collect
 from syncpoint.work.history import record_change
 from syncpoint.work.models import BacklogItem
 
@@ -36,8 +40,11 @@ async def raise_blocker(
     actor_id: int | None = None,
     owner_id: int | None = None,
     source_key: str | None = None,
+    raised_at: datetime | None = None,
 ) -> Blocker:
-    """Raise a blocker on an item or a team (permission checks are the caller's)."""
+    """Raise a blocker on an item or a team (permission checks are the caller's).
+
+    `raised_at` backdates it (imports, the demo); default now."""
     if not title.strip():
         raise DomainError("A blocker needs a title.", field="title", code=ErrorCode.REQUIRED)
     item = None
@@ -60,34 +67,82 @@ async def raise_blocker(
         raised_by_id=actor_id,
         owner_id=owner_id,
         source_key=source_key,
+        raised_at=raised_at or utcnow(),
     )
     session.add(blocker)
     await session.flush()
-    session.add(
-        BlockerEvent(
-            blocker_id=blocker.id,
-            kind="RAISED",
-            actor_id=actor_id,
-            note=f"{category.value} / {severity.value}: {blocker.title}",
-        )
+    await record_event(
+        session,
+        blocker,
+        "RAISED",
+        actor_id=actor_id,
+        note=f"{category.value} / {severity.value}: {blocker.title}",
+        at=blocker.raised_at,
     )
-    if item is not None and item.status not in (ItemStatus.DONE, ItemStatus.DROPPED):
-        if item.status is not ItemStatus.BLOCKED:
-            blocker.item_status_before = item.status
-            await record_change(
-                session,
-                item,
-                "status",
-                item.status,
-                ItemStatus.BLOCKED,
-                actor_id=actor_id,
-                note=f"blocked: {blocker.title}",
-            )
-            item.status = ItemStatus.BLOCKED
-        else:
-            blocker.item_status_before = await _status_before_block(session, item.id)
+    if item is not None:
+        await _block_item(session, blocker, item, actor_id)
     await session.flush()
     return blocker
+
+
+async def _block_item(
+    session: AsyncSession, blocker: Blocker, item: BacklogItem, actor_id: int | None
+) -> None:
+    """Mark the item BLOCKED, remembering the status to restore (kept in its history)."""
+    if item.status in (ItemStatus.DONE, ItemStatus.DROPPED):
+        return
+    if item.status is ItemStatus.BLOCKED:
+        blocker.item_status_before = await _status_before_block(session, item.id)
+        return
+    blocker.item_status_before = item.status
+    await record_change(
+        session,
+        item,
+        "status",
+        item.status,
+        ItemStatus.BLOCKED,
+        actor_id=actor_id,
+        note=f"blocked: {blocker.title}",
+    )
+    item.status = ItemStatus.BLOCKED
+
+
+async def record_event(
+    session: AsyncSession,
+    blocker: Blocker,
+    kind: str,
+    *,
+    actor_id: int | None,
+    field: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> BlockerEvent:
+    """Append a history row and queue its live-update message (sent only if this commits)."""
+    row = BlockerEvent(
+        blocker_id=blocker.id,
+        kind=kind,
+        field=field,
+        old_value=old,
+        new_value=new,
+        note=note,
+        actor_id=actor_id,
+        at=at or utcnow(),
+    )
+    session.add(row)
+    await session.flush()
+    collect(
+        session,
+        BlockerEventMessage(
+            event_id=row.id,
+            blocker_id=blocker.id,
+            team_id=blocker.team_id,
+            forum_id=blocker.forum_id,
+            kind=kind,
+        ),
+    )
+    return row
 
 
 async def _status_before_block(session: AsyncSession, item_id: int) -> ItemStatus | None:
@@ -105,7 +160,12 @@ async def _status_before_block(session: AsyncSession, item_id: int) -> ItemStatu
 
 
 async def resolve_blocker(
-    session: AsyncSession, blocker: Blocker, *, actor_id: int | None, note: str = ""
+    session: AsyncSession,
+    blocker: Blocker,
+    *,
+    actor_id: int | None,
+    note: str = "",
+    at: datetime | None = None,
 ) -> Blocker:
     """Resolve an open blocker; its item gets its previous status back once nothing blocks it."""
     if blocker.status is BlockerStatus.RESOLVED:
@@ -113,19 +173,18 @@ async def resolve_blocker(
             "This blocker is resolved already.", field="id", code=ErrorCode.INVALID_STATE
         )
     blocker.status = BlockerStatus.RESOLVED
-    blocker.resolved_at = utcnow()
-    session.add(
-        BlockerEvent(
-            blocker_id=blocker.id,
-            kind="RESOLVED",
-            field="status",
-            old_value="OPEN",
-            new_value="RESOLVED",
-            note=note,
-            actor_id=actor_id,
-        )
+    blocker.resolved_at = at or utcnow()
+    await record_event(
+        session,
+        blocker,
+        "RESOLVED",
+        field="status",
+        old="OPEN",
+        new="RESOLVED",
+        note=note,
+        actor_id=actor_id,
+        at=blocker.resolved_at,
     )
-    await session.flush()
     if blocker.item_id is not None:
         await _restore_item(session, blocker, actor_id)
     return blocker

@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from syncpoint.core.auth import Actor, Role
 from syncpoint.core.clock import today
 from syncpoint.demo.org import load_org
+from syncpoint.demo.products import load_products
+from syncpoint.demo.sos import load_sos
+from syncpoint.demo.work import load_work
 from syncpoint.teams.models import Group
 
 
@@ -21,5 +24,9 @@ async def database_is_empty(session: AsyncSession) -> bool:
 async def load_demo(session: AsyncSession, as_of: date | None = None) -> str:
     """Load the whole demo, dated around `as_of` (default today), through the services."""
     actor = Actor(role=Role.ADMIN)
-    org = await load_org(session, actor, as_of or today())
-    return org.summary()
+    day = as_of or today()
+    org = await load_org(session, actor, day)
+    work = await load_work(session, actor, org, day)
+    products = await load_products(session, actor, org, day)
+    sos = await load_sos(session, actor, org, day)  # last: it blocks items the others made
+    return f"{org.summary()}; {work.summary()}; {products.summary()}; {sos.summary()}"

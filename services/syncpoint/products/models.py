@@ -1,11 +1,21 @@
-"""SQLAlchemy models of shared products: SLAs/SLOs, consumers, measurements, compute reservations."""
+"""SQLAlchemy models of shared products: SLAs and SLOs, consumers, measurements, compute."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncpoint.core.models import (
@@ -202,3 +212,19 @@ class ComputeReservation(IdMixin, TimestampMixin, VersionedMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
+
+
+class ImmutableRowError(RuntimeError):
+    """A published SLA version (or one of its objectives) was about to be changed or deleted."""
+
+
+def _refuse_change(_mapper: object, _connection: object, target: object) -> None:
+    raise ImmutableRowError(
+        f"{type(target).__name__} rows are immutable once published; publish a new version."
+    )
+
+
+# Published promises never change: history must stay exactly as consumers saw it.
+for _model in (SlaVersion, SloObjective):
+    event.listen(_model, "before_update", _refuse_change)
+    event.listen(_model, "before_delete", _refuse_change)

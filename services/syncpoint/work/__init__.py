@@ -1,1 +1,1 @@
-"""ML work: backlog items, acceptance criteria, metric observations, Definition of Ready/Done, history."""
+"""ML work: backlog items, acceptance criteria, metric observations, DoR/DoD, history."""

@@ -77,7 +77,8 @@ def check_criterion(
         condition_value = None
         if criterion.condition_metric and criterion.condition_comparator is not None:
             condition_value = _number(values, criterion.condition_metric)
-            assert condition_value is not None and criterion.condition_threshold is not None
+            assert condition_value is not None
+            assert criterion.condition_threshold is not None
             met = met and compare(
                 condition_value, criterion.condition_comparator, criterion.condition_threshold
             )

@@ -36,6 +36,25 @@ async def items_by_keys(session: AsyncSession, keys: Sequence[str]) -> list[Back
     return by_key(list(rows), keys, "key")
 
 
+async def observations_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[MetricObservation | None]:
+    rows = await session.scalars(select(MetricObservation).where(MetricObservation.id.in_(ids)))
+    return by_key(list(rows), ids)
+
+
+async def changes_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ItemChange | None]:
+    rows = await session.scalars(select(ItemChange).where(ItemChange.id.in_(ids)))
+    return by_key(list(rows), ids)
+
+
+async def checklist_items_by_ids(
+    session: AsyncSession, ids: Sequence[int]
+) -> list[ChecklistItem | None]:
+    rows = await session.scalars(select(ChecklistItem).where(ChecklistItem.id.in_(ids)))
+    return by_key(list(rows), ids)
+
+
 async def items_by_sprint(
     session: AsyncSession, sprint_ids: Sequence[int]
 ) -> list[list[BacklogItem]]:
@@ -68,11 +87,11 @@ async def observations_by_item(
     return group_by_key(list(rows), item_ids, "item_id")
 
 
-def observations_query(item_id: int) -> Select[tuple[MetricObservation]]:
+def observations_query(item_id: int) -> Select[Any]:
     return select(MetricObservation).where(MetricObservation.item_id == item_id)
 
 
-def changes_query(item_id: int) -> Select[tuple[ItemChange]]:
+def changes_query(item_id: int) -> Select[Any]:
     return select(ItemChange).where(ItemChange.item_id == item_id)
 
 
@@ -152,7 +171,7 @@ def item_order(order: ItemOrder) -> list[SortKey]:
     return [SortKey(BacklogItem.created_at), SortKey(BacklogItem.id)]
 
 
-def items_query(flt: ItemFilter) -> Select[tuple[BacklogItem]]:
+def items_query(flt: ItemFilter) -> Select[Any]:
     stmt = select(BacklogItem)
     if flt.team_ids is not None:
         stmt = stmt.where(BacklogItem.team_id.in_(list(flt.team_ids)))
@@ -169,12 +188,15 @@ def items_query(flt: ItemFilter) -> Select[tuple[BacklogItem]]:
     if flt.search:
         pattern = f"%{flt.search.lower()}%"
         stmt = stmt.where(
-            or_(func.lower(BacklogItem.title).like(pattern), func.lower(BacklogItem.key).like(pattern))
+            or_(
+                func.lower(BacklogItem.title).like(pattern),
+                func.lower(BacklogItem.key).like(pattern),
+            )
         )
     return stmt
 
 
-def sprint_items_query(sprint_id: int | None) -> Select[tuple[BacklogItem]]:
+def sprint_items_query(sprint_id: int | None) -> Select[Any]:
     """Items planned in a stored sprint (none for a sprint that is not stored yet)."""
     stmt = select(BacklogItem)
     if sprint_id is None:

@@ -18,7 +18,6 @@ from syncpoint.core.errors import (
     DomainError,
     DuplicateError,
     ErrorCode,
-    NotFoundError,
     check_version,
     require_found,
 )
@@ -30,10 +29,7 @@ from syncpoint.work.history import record_change
 from syncpoint.work.models import (
     AcceptanceCriterion,
     BacklogItem,
-    ChecklistItem,
-    ChecklistKind,
     Comparator,
-    ItemCheck,
     ItemKind,
     ItemStatus,
     MetricObservation,
@@ -46,10 +42,6 @@ UPDATE_ITEM = policy("updateBacklogItem", **TEAM_WORK)
 CHANGE_STATUS = policy("changeItemStatus", **TEAM_WORK)
 SET_CRITERIA = policy("setAcceptanceCriteria", **TEAM_WORK)
 RECORD_OBSERVATION = policy("recordMetricObservation", **TEAM_WORK)
-CREATE_CHECK = policy("createChecklistItem", **TEAM_WORK)
-ARCHIVE_CHECK = policy("archiveChecklistItem", **TEAM_WORK)
-MARK_CHECK = policy("markItemCheck", **TEAM_WORK)
-UNMARK_CHECK = policy("unmarkItemCheck", **TEAM_WORK)
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 URL_RE = re.compile(r"^https?://\S+$")
@@ -75,7 +67,7 @@ async def get_item(session: AsyncSession, item_id: int, field: str = "id") -> Ba
     return item
 
 
-def _text(value: str, field: str, *, limit: int = 300, label: str = "Title") -> str:
+def required_text(value: str, field: str, *, limit: int = 300, label: str = "Title") -> str:
     value = value.strip()
     if not value:
         raise DomainError(f"{label} must not be empty.", field=field, code=ErrorCode.REQUIRED)
@@ -98,7 +90,7 @@ def _estimate(value: float | None) -> float | None:
 
 def _apply_values(item: BacklogItem, values: Mapping[str, Any]) -> None:
     if "title" in values:
-        item.title = _text(values["title"], "title")
+        item.title = required_text(values["title"], "title")
     if "description" in values:
         item.description = values["description"] or ""
     if "value" in values:
@@ -147,9 +139,7 @@ async def _key(session: AsyncSession, team: Team, key: str | None) -> str:
         return f"{prefix}-{await repo.next_key_number(session, prefix)}"
     key = key.strip()
     if not KEY_RE.match(key):
-        raise DomainError(
-            f"Key {key!r} must be 1-40 letters, digits, '-' or '_'.", field="key"
-        )
+        raise DomainError(f"Key {key!r} must be 1-40 letters, digits, '-' or '_'.", field="key")
     if await repo.key_taken(session, key):
         raise DuplicateError(f"An item with key {key!r} exists already.", field="key")
     return key
@@ -170,7 +160,7 @@ async def create_item(
     actor.require_team(CREATE_ITEM, team.id)
     item = BacklogItem(
         team_id=team.id,
-        title=_text(title, "title"),
+        title=required_text(title, "title"),
         kind=kind,
         status=ItemStatus.BACKLOG,
         description="",
@@ -252,7 +242,7 @@ class CriterionSpec:
 
 def _criterion(spec: CriterionSpec, position: int, item_id: int) -> AcceptanceCriterion:
     field = f"criteria.{position}"
-    metric = _text(spec.metric, f"{field}.metric", limit=100, label="Metric")
+    metric = required_text(spec.metric, f"{field}.metric", limit=100, label="Metric")
     if not math.isfinite(spec.threshold):
         raise DomainError("The threshold must be a finite number.", field=f"{field}.threshold")
     condition = (spec.condition_metric, spec.condition_comparator, spec.condition_threshold)
@@ -266,7 +256,7 @@ def _criterion(spec: CriterionSpec, position: int, item_id: int) -> AcceptanceCr
         )
     condition_metric = None
     if spec.condition_metric is not None:
-        condition_metric = _text(
+        condition_metric = required_text(
             spec.condition_metric, f"{field}.condition.metric", limit=100, label="Metric"
         )
         if not math.isfinite(spec.condition_threshold or 0.0):
@@ -314,24 +304,31 @@ async def record_observation(
     session: AsyncSession,
     actor: Actor,
     item_id: int,
-    values: Mapping[str, float],
+    values: Sequence[tuple[str, float]],
     run_url: str | None = None,
 ) -> MetricObservation:
     """Record metric values observed together (one evaluation run), e.g. from an experiment."""
     item = await get_item(session, item_id, "itemId")
     actor.require_team(RECORD_OBSERVATION, item.team_id)
     if not values:
-        raise DomainError("Give at least one metric value.", field="values", code=ErrorCode.REQUIRED)
-    for metric, value in values.items():
-        _text(metric, "values", limit=100, label="Metric")
+        raise DomainError(
+            "Give at least one metric value.", field="values", code=ErrorCode.REQUIRED
+        )
+    observed: dict[str, float] = {}
+    for metric, value in values:
+        name = required_text(metric, "values", limit=100, label="Metric")
+        if name in observed:
+            raise DomainError(f"{name} is given twice.", field="values")
         if not math.isfinite(value):
-            raise DomainError(f"{metric} must be a finite number.", field="values")
+            raise DomainError(f"{name} must be a finite number.", field="values")
+        observed[name] = value
     if run_url is not None and (not URL_RE.match(run_url) or len(run_url) > 500):
-        raise DomainError("runUrl must be an http(s) URL of at most 500 characters.",
-                          field="runUrl")
+        raise DomainError(
+            "runUrl must be an http(s) URL of at most 500 characters.", field="runUrl"
+        )
     observation = MetricObservation(
         item_id=item.id,
-        values={k.strip(): v for k, v in values.items()},
+        values=observed,
         run_url=run_url,
         observed_at=utcnow(),
         recorded_by_id=actor.person_id,
@@ -339,89 +336,3 @@ async def record_observation(
     session.add(observation)
     await session.flush()
     return observation
-
-
-# ---- Definition of Ready / Done ----------------------------------------------------------------
-
-
-async def create_check(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    team_id: int,
-    kind: ChecklistKind,
-    text: str,
-    position: int | None = None,
-) -> ChecklistItem:
-    """Add a check to a team's Definition of Ready or Done (at the end unless placed)."""
-    team = await get_team(session, team_id)
-    actor.require_team(CREATE_CHECK, team.id)
-    existing = [c for c in (await repo.checklists_by_team(session, [team.id]))[0] if c.kind == kind]
-    check = ChecklistItem(
-        team_id=team.id,
-        kind=kind,
-        text=_text(text, "text", label="Text"),
-        position=position if position is not None else len(existing),
-    )
-    session.add(check)
-    await session.flush()
-    return check
-
-
-async def _check(session: AsyncSession, check_id: int, field: str) -> ChecklistItem:
-    check = await session.get(ChecklistItem, check_id)
-    require_found(check, "Check", check_id, field)
-    assert check is not None
-    return check
-
-
-async def archive_check(session: AsyncSession, actor: Actor, check_id: int) -> ChecklistItem:
-    """Retire a check; items that met it keep the record."""
-    check = await _check(session, check_id, "id")
-    actor.require_team(ARCHIVE_CHECK, check.team_id)
-    if check.archived_at is not None:
-        raise DomainError("This check is archived already.", field="id", code=ErrorCode.ARCHIVED)
-    check.archived_at = utcnow()
-    await session.flush()
-    return check
-
-
-def _check_field(check: ChecklistItem) -> str:
-    return "readyCheck" if check.kind is ChecklistKind.READY else "doneCheck"
-
-
-async def mark_check(
-    session: AsyncSession, actor: Actor, item_id: int, check_id: int
-) -> BacklogItem:
-    """Record that an item meets one of its team's DoR/DoD checks."""
-    item = await get_item(session, item_id, "itemId")
-    actor.require_team(MARK_CHECK, item.team_id)
-    check = await _check(session, check_id, "checkId")
-    if check.team_id != item.team_id:
-        raise DomainError("That check belongs to another team's checklist.", field="checkId")
-    if check.archived_at is not None:
-        raise DomainError("That check is archived.", field="checkId", code=ErrorCode.ARCHIVED)
-    if await repo.item_check(session, item.id, check.id):
-        raise DuplicateError("The item meets this check already.", field="checkId")
-    session.add(ItemCheck(item_id=item.id, check_id=check.id, met_by_id=actor.person_id))
-    await record_change(session, item, _check_field(check), None, check.text,
-                        actor_id=actor.person_id)
-    await session.flush()
-    return item
-
-
-async def unmark_check(
-    session: AsyncSession, actor: Actor, item_id: int, check_id: int
-) -> BacklogItem:
-    """Withdraw a met check (the history keeps that it was met)."""
-    item = await get_item(session, item_id, "itemId")
-    actor.require_team(UNMARK_CHECK, item.team_id)
-    check = await _check(session, check_id, "checkId")
-    met = await repo.item_check(session, item.id, check.id)
-    if met is None:
-        raise NotFoundError("The item does not meet this check.", field="checkId")
-    await session.delete(met)
-    await record_change(session, item, _check_field(check), check.text, None,
-                        actor_id=actor.person_id)
-    await session.flush()
-    return item

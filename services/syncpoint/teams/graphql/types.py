@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -12,6 +13,9 @@ from strawberry.types import Info
 from syncpoint.core.clock import today
 from syncpoint.teams import models
 from syncpoint.teams import repository as repo
+
+if TYPE_CHECKING:
+    from syncpoint.cadence.graphql.planning import TeamPlanningType
 
 GroupKind = strawberry.enum(models.GroupKind, name="GroupKind")
 Topology = strawberry.enum(models.Topology, name="Topology")
@@ -166,6 +170,14 @@ class TeamType(relay.Node):
             for r in rows
             if (include_ended or r.ended_on is None) and (mode is None or r.mode == mode)
         ]
+
+    @strawberry.field(description="Cadence, sprints, DoR/DoD and dependencies (work context).")
+    def planning(
+        self,
+    ) -> Annotated[TeamPlanningType, strawberry.lazy("syncpoint.cadence.graphql.planning")]:
+        from syncpoint.cadence.graphql.planning import TeamPlanningType
+
+        return TeamPlanningType(team_id=self.id)
 
 
 @strawberry.type(name="Person")

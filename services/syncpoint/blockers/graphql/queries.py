@@ -1,0 +1,137 @@
+"""Queries of blockers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from syncpoint.blockers import models
+from syncpoint.blockers import repository as repo
+from syncpoint.blockers.graphql.paging import paginate_sorted
+from syncpoint.blockers.graphql.types import (
+    BlockerCategory,
+    BlockerSeverity,
+    BlockerStatus,
+    BlockerType,
+    EscalationLevel,
+    impact_of,
+)
+from syncpoint.blockers.impact import impact_order_key
+from syncpoint.core.auth import allowed, read_policy
+from syncpoint.core.clock import today
+from syncpoint.core.errors import DomainError
+from syncpoint.core.ids import decode_id, decode_optional
+from syncpoint.core.models import utcnow
+from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
+from syncpoint.scrum_of_scrums import repository as forums_repo
+
+BLOCKERS, BLOCKER = read_policy("blockers"), read_policy("blocker")
+
+
+@strawberry.enum(name="BlockerOrder")
+class BlockerOrder(Enum):
+    IMPACT = "IMPACT"
+    AGE = "AGE"
+    SEVERITY = "SEVERITY"
+
+
+@strawberry.input(name="BlockerFilter")
+class BlockerFilterInput:
+    forum_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="Blockers of the forum's teams (forums below it included) or held there.",
+    )
+    team_ids: list[relay.GlobalID] | None = None
+    categories: list[BlockerCategory] | None = None  # type: ignore[valid-type]
+    severities: list[BlockerSeverity] | None = None  # type: ignore[valid-type]
+    escalation_levels: list[EscalationLevel] | None = None  # type: ignore[valid-type]
+    status: BlockerStatus | None = models.BlockerStatus.OPEN  # type: ignore[valid-type]
+    older_than_days: int | None = strawberry.field(
+        default=None, description="Only blockers raised at least this many days ago."
+    )
+    product_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="Blockers on the product's backlog items, or raised for the product "
+        "(SLA breaches, compute contention).",
+    )
+
+
+async def _filter(info: Info, f: BlockerFilterInput) -> repo.BlockerFilter:
+    forum_teams: list[int] | None = None
+    forum_ids: list[int] | None = None
+    forum_id = decode_optional(f.forum_id, "Forum", "filter.forumId")
+    if forum_id is not None:
+        forest = await forums_repo.load_forest(info.context.session)
+        forum_teams = sorted(forest.scope(forum_id))
+        forum_ids = forest.descendants(forum_id)
+    if f.older_than_days is not None and f.older_than_days < 0:
+        raise DomainError("olderThanDays cannot be negative.", field="filter.olderThanDays")
+    return repo.BlockerFilter(
+        team_ids=(
+            [decode_id(t, "Team", "filter.teamIds") for t in f.team_ids]
+            if f.team_ids is not None
+            else None
+        ),
+        forum_team_ids=forum_teams,
+        forum_ids=forum_ids,
+        categories=f.categories,
+        severities=f.severities,
+        escalation_levels=f.escalation_levels,
+        status=f.status,
+        raised_before=(
+            utcnow() - timedelta(days=f.older_than_days) if f.older_than_days is not None else None
+        ),
+        product_id=decode_optional(f.product_id, "Product", "filter.productId"),
+    )
+
+
+@strawberry.type
+class BlockersQuery:
+    @strawberry.field(
+        description="Blockers, filtered, ordered by IMPACT (downstream teams, then items, then "
+        "severity, then age), AGE (oldest first) or SEVERITY; one page at a time. Open ones "
+        "unless the filter says otherwise.",
+        permission_classes=[allowed(BLOCKERS)],
+    )
+    async def blockers(
+        self,
+        info: Info,
+        filter: BlockerFilterInput | None = None,
+        order_by: BlockerOrder = BlockerOrder.IMPACT,
+        as_of: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[BlockerType]:
+        ctx = info.context
+        stmt = repo.blockers_query(await _filter(info, filter or BlockerFilterInput()))
+        args = PageArgs(first, after, last, before)
+        if order_by is BlockerOrder.IMPACT:
+            day = as_of or today()
+            rows = await repo.list_blockers(ctx.session, stmt)
+            keyed = [(impact_order_key(b, await impact_of(ctx, b, day)), b) for b in rows]
+            keyed.sort(key=lambda kb: kb[0])
+            return paginate_sorted(
+                keyed, args, BlockerType.from_model, max_page=ctx.settings.max_page_size
+            )
+        keys = [SortKey(models.Blocker.raised_at), SortKey(models.Blocker.id)]
+        if order_by is BlockerOrder.SEVERITY:
+            keys.insert(0, SortKey(repo.severity_rank_column(), descending=True))
+        return await paginate(
+            ctx.session,
+            stmt,
+            keys,
+            args,
+            BlockerType.from_model,
+            max_page=ctx.settings.max_page_size,
+        )
+
+    @strawberry.field(permission_classes=[allowed(BLOCKER)])
+    async def blocker(self, info: Info, id: relay.GlobalID) -> BlockerType | None:
+        row = await info.context.loaders.load(repo.blockers_by_ids, decode_id(id, "Blocker"))
+        return BlockerType.from_model(row) if row else None

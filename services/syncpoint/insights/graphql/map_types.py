@@ -1,0 +1,167 @@
+"""The dependency map as GraphQL: nodes, edges, cycles, bottlenecks and its exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from syncpoint.analysis.graph import Bottleneck, DependencyMap, MapEdge, MapNode
+from syncpoint.insights.exports import MapFormat, render
+from syncpoint.insights.graphql.enums import FlagCodeEnum, MapFormatEnum, MapLevelEnum, MapNodeKind
+from syncpoint.insights.graphql.flag_types import gid, load_teams
+from syncpoint.teams.graphql.types import TeamType, Topology
+
+# Map node keys ("team:3", "item:12", "product:4") -> GraphQL type of the global id.
+_KEY_TYPES = {"team": "Team", "item": "BacklogItem", "product": "Product"}
+
+
+def key_to_gid(key: str) -> relay.GlobalID:
+    """The global id of the object behind a map node key such as ``team:3``."""
+    prefix, _, ident = key.partition(":")
+    return relay.GlobalID(_KEY_TYPES[prefix], ident)
+
+
+@strawberry.type(description="Dependencies on an edge, by type.")
+class DependencyTypeCounts:
+    blocking: int
+    slowing: int
+    ok: int
+
+
+@strawberry.type(
+    name="DependencyMapNode", description="A team, backlog item or product on the map."
+)
+class MapNodeType:
+    id: relay.GlobalID = strawberry.field(
+        description="Global id of the Team, BacklogItem or Product (edges refer to it)."
+    )
+    key: str = strawberry.field(description="The node's id in the exports, e.g. team:3.")
+    label: str
+    kind: MapNodeKind
+    topology: Topology | None  # type: ignore[valid-type]
+    open_count: int = strawberry.field(
+        description="Open dependencies drawn on the map that this node provides or consumes."
+    )
+    late_count: int = strawberry.field(description="Of those, the ones flagged LATE.")
+    team_id: relay.GlobalID | None = strawberry.field(description="The owning team.")
+
+    @classmethod
+    def from_node(cls, node: MapNode) -> MapNodeType:
+        return cls(
+            id=key_to_gid(node.id),
+            key=node.id,
+            label=node.label,
+            kind=MapNodeKind(node.kind),
+            topology=Topology(node.topology) if node.topology else None,
+            open_count=node.open_count,
+            late_count=node.late_count,
+            team_id=gid("Team", node.team_id) if node.team_id is not None else None,
+        )
+
+
+@strawberry.type(name="DependencyMapEdge", description="Provider -> consumer (the work flows).")
+class MapEdgeType:
+    source: relay.GlobalID = strawberry.field(description="The provider node's id.")
+    target: relay.GlobalID = strawberry.field(description="The consumer node's id.")
+    count: int = strawberry.field(description="Open dependencies on this edge.")
+    counts_by_type: DependencyTypeCounts
+    flags: list[FlagCodeEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="Codes raised on its dependencies (and CYCLE when the edge is on a cycle)."
+    )
+    worst_flag: FlagCodeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The most severe of them."
+    )
+
+    @classmethod
+    def from_edge(cls, edge: MapEdge) -> MapEdgeType:
+        counts = edge.counts_by_type
+        return cls(
+            source=key_to_gid(edge.source),
+            target=key_to_gid(edge.target),
+            count=edge.count,
+            counts_by_type=DependencyTypeCounts(
+                blocking=counts.get("BLOCKING", 0),
+                slowing=counts.get("SLOWING", 0),
+                ok=counts.get("OK", 0),
+            ),
+            flags=list(edge.flags),
+            worst_flag=edge.worst_flag,
+        )
+
+
+@strawberry.type(name="DependencyCycle", description="Nodes that wait on each other, in order.")
+class CycleType:
+    node_ids: list[relay.GlobalID]
+    labels: list[str]
+
+
+@strawberry.type(
+    name="Bottleneck",
+    description="A team others wait on: by distinct waiting teams, then betweenness.",
+)
+class BottleneckType:
+    team_id: relay.GlobalID
+    name: str
+    in_degree: int = strawberry.field(description="Distinct teams waiting on this team.")
+    betweenness: float = strawberry.field(
+        description="Betweenness centrality on the team graph (sampled on large graphs)."
+    )
+    waiting_dependencies: int = strawberry.field(description="Open dependencies waiting on it.")
+    raw_team_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def team(self, info: Info) -> TeamType | None:
+        found = await load_teams(info, [self.raw_team_id])
+        return found[0] if found else None
+
+
+@strawberry.type(
+    name="DependencyMap",
+    description="How teams (or items) depend on each other as of a day: what a director opens "
+    "first.",
+)
+class DependencyMapType:
+    level: MapLevelEnum  # type: ignore[valid-type]
+    as_of: date
+    nodes: list[MapNodeType]
+    edges: list[MapEdgeType]
+    cycles: list[CycleType]
+    bottlenecks: list[BottleneckType]
+    data: strawberry.Private[DependencyMap]
+
+    @classmethod
+    def build(
+        cls, dependency_map: DependencyMap, as_of: date, team_name: Callable[[int], str]
+    ) -> DependencyMapType:
+        labels = {node.id: node.label for node in dependency_map.nodes}
+        return cls(
+            level=dependency_map.level,
+            as_of=as_of,
+            nodes=[MapNodeType.from_node(n) for n in dependency_map.nodes],
+            edges=[MapEdgeType.from_edge(e) for e in dependency_map.edges],
+            cycles=[
+                CycleType(node_ids=[key_to_gid(k) for k in c], labels=[labels.get(k, k) for k in c])
+                for c in dependency_map.cycles
+            ],
+            bottlenecks=[_bottleneck(b, team_name) for b in dependency_map.bottlenecks],
+            data=dependency_map,
+        )
+
+    @strawberry.field(description="The map as text: DOT renders with Graphviz (`dot -Tsvg`).")
+    def export(self, format: MapFormatEnum) -> str:  # type: ignore[valid-type]
+        return render(self.data, MapFormat(format))
+
+
+def _bottleneck(b: Bottleneck, team_name: Callable[[int], str]) -> BottleneckType:
+    return BottleneckType(
+        team_id=gid("Team", b.team_id),
+        name=team_name(b.team_id),
+        in_degree=b.in_degree,
+        betweenness=b.betweenness,
+        waiting_dependencies=b.waiting_dependencies,
+        raw_team_id=b.team_id,
+    )

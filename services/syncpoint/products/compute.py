@@ -1,0 +1,193 @@
+"""Reservations of COMPUTE products and the contention they cause.
+
+Contention is found by the interval sweep of analysis/contention.py. Every item in a contended
+window gets one COMPUTE_CONTENTION blocker keyed `contention:<product>:<window start>:item:<item>`;
+blockers whose window no longer contends (a cancellation, more capacity) are resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from syncpoint.analysis.contention import ContentionWindow, Reservation, find_contention
+from syncpoint.analysis.model import CLOSED_STATUSES
+from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerSeverity
+from syncpoint.blockers.service import raise_blocker, resolve_by_source_prefix
+from syncpoint.core.auth import Actor
+from syncpoint.core.errors import DomainError, ErrorCode, check_version, require_found
+from syncpoint.core.models import utcnow
+from syncpoint.products import repository as repo
+from syncpoint.products.common import CANCEL_RESERVATION, RESERVE_COMPUTE, live_product, live_team
+from syncpoint.products.models import ComputeReservation, Product, ProductKind, ReservationStatus
+from syncpoint.work.models import BacklogItem
+
+MAX_RESERVATION = timedelta(days=366)
+
+
+@dataclass
+class ContentionCheck:
+    windows: list[ContentionWindow]
+    raised: list[Blocker]
+    resolved: list[Blocker]
+
+
+def contention_source_key(product_id: int, window: ContentionWindow, item_id: int) -> str:
+    return f"contention:{product_id}:{window.start:%Y%m%dT%H%M%S}:item:{item_id}"
+
+
+def _plain(row: ComputeReservation) -> Reservation:
+    return Reservation(row.id, row.team_id, row.item_id, row.units, row.starts_at, row.ends_at)
+
+
+async def contention(
+    session: AsyncSession, product: Product, start: datetime | None, end: datetime | None
+) -> list[ContentionWindow]:
+    """Every maximal window of [start, end) in which active reservations exceed capacity."""
+    if product.capacity_units is None:
+        return []
+    rows = await repo.active_reservations(session, product.id, start, end)
+    return find_contention(
+        [_plain(r) for r in rows], product.capacity_units, window_from=start, window_to=end
+    )
+
+
+async def _item(session: AsyncSession, item_id: int, team_id: int) -> BacklogItem:
+    item = await session.get(BacklogItem, item_id)
+    require_found(item, "Backlog item", item_id, "itemId")
+    assert item is not None
+    if item.team_id != team_id:
+        raise DomainError(f"{item.key} is not an item of the reserving team.", field="itemId")
+    if item.status in CLOSED_STATUSES:
+        raise DomainError(
+            f"{item.key} is {item.status.value}.", field="itemId", code=ErrorCode.INVALID_STATE
+        )
+    return item
+
+
+def _check_window(product: Product, units: int, starts_at: datetime, ends_at: datetime) -> None:
+    if units <= 0:
+        raise DomainError("Reserve at least one unit.", field="units")
+    if product.capacity_units is not None and units > product.capacity_units:
+        raise DomainError(
+            f"{units} units exceed the capacity of {product.name} ({product.capacity_units}).",
+            field="units",
+        )
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise DomainError("Give times with a time zone (e.g. ...Z).", field="startsAt")
+    if ends_at <= starts_at:
+        raise DomainError(
+            "The reservation must end after it starts.",
+            field="endsAt",
+            code=ErrorCode.INVALID_DATE_RANGE,
+        )
+    if ends_at - starts_at > MAX_RESERVATION:
+        raise DomainError("A reservation lasts at most 366 days.", field="endsAt")
+
+
+async def reserve_compute(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    product_id: int,
+    team_id: int,
+    item_id: int,
+    units: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    note: str = "",
+    now: datetime | None = None,
+) -> ComputeReservation:
+    """Reserve units of a COMPUTE product for a team's item over [starts_at, ends_at); then raise
+    contention blockers if the pool is now over-committed."""
+    actor.require_team(RESERVE_COMPUTE, team_id)
+    product = await live_product(session, product_id)
+    if product.kind is not ProductKind.COMPUTE:
+        raise DomainError(f"{product.name} is not a COMPUTE product.", field="productId")
+    await live_team(session, team_id, "teamId")
+    await _item(session, item_id, team_id)
+    _check_window(product, units, starts_at, ends_at)
+    reservation = ComputeReservation(
+        product_id=product.id,
+        team_id=team_id,
+        item_id=item_id,
+        units=units,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=ReservationStatus.ACTIVE,
+        note=note.strip(),
+        created_by_id=actor.person_id,
+    )
+    session.add(reservation)
+    await session.flush()
+    await evaluate_contention(session, product, now=now)
+    return reservation
+
+
+async def cancel_reservation(
+    session: AsyncSession,
+    actor: Actor,
+    reservation_id: int,
+    version: int,
+    *,
+    now: datetime | None = None,
+) -> ComputeReservation:
+    """Cancel an active reservation (the row stays); contention it caused is resolved."""
+    reservation = await session.get(ComputeReservation, reservation_id)
+    require_found(reservation, "Reservation", reservation_id)
+    assert reservation is not None
+    actor.require_team(CANCEL_RESERVATION, reservation.team_id)
+    check_version(reservation.version, version, "Reservation")
+    if reservation.status is not ReservationStatus.ACTIVE:
+        raise DomainError(
+            "This reservation is cancelled already.", field="id", code=ErrorCode.INVALID_STATE
+        )
+    reservation.status = ReservationStatus.CANCELLED
+    reservation.cancelled_at = utcnow()
+    reservation.cancelled_by_id = actor.person_id
+    await session.flush()
+    product = await live_product(session, reservation.product_id)
+    await evaluate_contention(session, product, now=now)
+    return reservation
+
+
+async def evaluate_contention(
+    session: AsyncSession, product: Product, *, now: datetime | None = None
+) -> ContentionCheck:
+    """Blockers for the product's current and future contention (from `now`, default now)."""
+    # Not clipped at `now`: a window already running keeps its start, hence its blocker keys.
+    rows = await repo.active_reservations(session, product.id, now or utcnow(), None)
+    capacity = product.capacity_units
+    windows = [] if capacity is None else find_contention([_plain(r) for r in rows], capacity)
+    prefix = f"contention:{product.id}:"
+    open_keys = await repo.open_blocker_keys(session, prefix)
+    keep: set[str] = set()
+    raised: list[Blocker] = []
+    for window in windows:
+        teams = len(window.team_ids)
+        for item_id in window.item_ids:
+            key = contention_source_key(product.id, window, item_id)
+            keep.add(key)
+            if key in open_keys:
+                continue
+            raised.append(
+                await raise_blocker(
+                    session,
+                    category=BlockerCategory.COMPUTE_CONTENTION,
+                    severity=BlockerSeverity.MEDIUM,
+                    title=f"{product.name} over-committed from {window.start:%Y-%m-%d %H:%M}",
+                    description=(
+                        f"{window.peak_units} of {window.capacity} units reserved "
+                        f"(excess {window.excess}) from {window.start:%Y-%m-%d %H:%M} to "
+                        f"{window.end:%Y-%m-%d %H:%M} UTC by {teams} team(s)."
+                    ),
+                    item_id=item_id,
+                    source_key=key,
+                )
+            )
+    resolved = await resolve_by_source_prefix(
+        session, prefix, keep=keep, note="The contention is gone."
+    )
+    return ContentionCheck(windows, raised, resolved)

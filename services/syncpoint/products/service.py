@@ -1,0 +1,287 @@
+"""Rules of products: ownership, consumers, the product backlog and its requests, turnaround.
+Functions take (session, actor, ...) and never commit (policies: products/common.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from syncpoint.core.auth import Actor
+from syncpoint.core.clock import today
+from syncpoint.core.errors import (
+    DomainError,
+    DuplicateError,
+    ErrorCode,
+    check_version,
+    require_found,
+)
+from syncpoint.core.models import utcnow
+from syncpoint.dependencies.models import Dependency, DependencyStatus
+from syncpoint.products import repository as repo
+from syncpoint.products.common import (
+    CREATE_PRODUCT,
+    DELIVER_REQUEST,
+    SET_ITEM_PRODUCT,
+    SUBSCRIBE,
+    TRIAGE_REQUEST,
+    UNSUBSCRIBE,
+    UPDATE_PRODUCT,
+    get_product,
+    live_product,
+    live_team,
+)
+from syncpoint.products.compute import evaluate_contention
+from syncpoint.products.models import (
+    Product,
+    ProductKind,
+    ProductRequest,
+    ProductSubscription,
+)
+from syncpoint.teams.models import Team, Topology
+from syncpoint.work.models import BacklogItem
+
+OWNER_TOPOLOGIES = (Topology.PLATFORM, Topology.COMPLICATED_SUBSYSTEM)
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+MAX_CAPACITY = 1_000_000
+
+
+async def _owner_team(session: AsyncSession, team_id: int) -> Team:
+    team = await live_team(session, team_id, "ownerTeamId")
+    if team.topology not in OWNER_TOPOLOGIES:
+        raise DomainError(
+            f"{team.name} is a {team.topology.value} team; a product is owned by a PLATFORM or "
+            "COMPLICATED_SUBSYSTEM team.",
+            field="ownerTeamId",
+            code=ErrorCode.INVALID,
+        )
+    return team
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise DomainError("Name must not be empty.", field="name", code=ErrorCode.REQUIRED)
+    if len(value) > 200:
+        raise DomainError("Name must be at most 200 characters.", field="name")
+    return value
+
+
+def _capacity(kind: ProductKind, capacity: int | None) -> int | None:
+    if kind is not ProductKind.COMPUTE:
+        if capacity is not None:
+            raise DomainError("Only COMPUTE products have a capacity.", field="capacityUnits")
+        return None
+    if capacity is None:
+        raise DomainError(
+            "A COMPUTE product needs its capacity in units (e.g. 16 GPUs).",
+            field="capacityUnits",
+            code=ErrorCode.REQUIRED,
+        )
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise DomainError(f"Capacity must be 1 to {MAX_CAPACITY} units.", field="capacityUnits")
+    return capacity
+
+
+async def create_product(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    slug: str,
+    name: str,
+    kind: ProductKind,
+    owner_team_id: int,
+    description: str = "",
+    capacity_units: int | None = None,
+) -> Product:
+    """Create a product owned by a platform or complicated-subsystem team."""
+    actor.require_team(CREATE_PRODUCT, owner_team_id)
+    if not SLUG_RE.match(slug):
+        raise DomainError(
+            f"Slug {slug!r} must be 1-64 lower-case letters, digits or inner hyphens.",
+            field="slug",
+        )
+    if await repo.slug_taken(session, slug):
+        raise DuplicateError(f"A product with slug {slug!r} exists already.", field="slug")
+    await _owner_team(session, owner_team_id)
+    product = Product(
+        slug=slug,
+        name=_name(name),
+        kind=kind,
+        description=description,
+        owner_team_id=owner_team_id,
+        capacity_units=_capacity(kind, capacity_units),
+    )
+    session.add(product)
+    await session.flush()
+    return product
+
+
+async def update_product(
+    session: AsyncSession, actor: Actor, product_id: int, version: int, changes: Mapping[str, Any]
+) -> Product:
+    """Rename or re-describe a product, change its capacity, hand it to another owner team or
+    archive it. A capacity change re-checks contention."""
+    product = await get_product(session, product_id, "id")
+    actor.require_team(UPDATE_PRODUCT, product.owner_team_id)
+    check_version(product.version, version, "Product")
+    if "owner_team_id" in changes and changes["owner_team_id"] != product.owner_team_id:
+        actor.require_team(UPDATE_PRODUCT, changes["owner_team_id"])
+        product.owner_team_id = (await _owner_team(session, changes["owner_team_id"])).id
+    if "name" in changes:
+        product.name = _name(changes["name"])
+    if "description" in changes:
+        product.description = changes["description"] or ""
+    if "capacity_units" in changes:
+        product.capacity_units = _capacity(product.kind, changes["capacity_units"])
+    if "archived" in changes:
+        product.archived_at = (product.archived_at or utcnow()) if changes["archived"] else None
+    await session.flush()
+    if "capacity_units" in changes and product.kind is ProductKind.COMPUTE:
+        await evaluate_contention(session, product)
+    return product
+
+
+async def set_item_product(
+    session: AsyncSession, actor: Actor, item_id: int, product_id: int | None
+) -> BacklogItem:
+    """Put an owner-team item on a product's backlog (or take it off with None)."""
+    actor.require_access(SET_ITEM_PRODUCT)
+    item = await session.get(BacklogItem, item_id)
+    require_found(item, "Backlog item", item_id, "itemId")
+    assert item is not None
+    current = item.product_id
+    for pid in {p for p in (current, product_id) if p is not None}:
+        product = await get_product(session, pid)
+        actor.require_team(SET_ITEM_PRODUCT, product.owner_team_id)
+        if pid == product_id and item.team_id != product.owner_team_id:
+            raise DomainError(
+                f"{item.key} belongs to another team; a product's backlog holds its owner "
+                "team's items (consumers ask through a dependency on the product).",
+                field="itemId",
+            )
+    item.product_id = product_id
+    await session.flush()
+    return item
+
+
+# ---- consumers ------------------------------------------------------------------------------
+
+
+async def subscribe(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    product_id: int,
+    team_id: int,
+    since: date | None = None,
+) -> ProductSubscription:
+    """Make a team a consumer of a product from `since` (default today)."""
+    actor.require_team(SUBSCRIBE, team_id)
+    product = await live_product(session, product_id)
+    await live_team(session, team_id, "teamId")
+    if team_id == product.owner_team_id:
+        raise DomainError(
+            "The owner team does not consume its own product.",
+            field="teamId",
+            code=ErrorCode.SELF_REFERENCE,
+        )
+    if await repo.active_subscription(session, product_id, team_id):
+        raise DuplicateError("This team consumes the product already.", field="teamId")
+    subscription = ProductSubscription(
+        product_id=product_id,
+        team_id=team_id,
+        since=since or today(),
+        created_by_id=actor.person_id,
+    )
+    session.add(subscription)
+    await session.flush()
+    return subscription
+
+
+async def unsubscribe(
+    session: AsyncSession,
+    actor: Actor,
+    subscription_id: int,
+    version: int,
+    until: date | None = None,
+) -> ProductSubscription:
+    """End a subscription on `until` (default today); the row stays as history."""
+    subscription = await session.get(ProductSubscription, subscription_id)
+    require_found(subscription, "Subscription", subscription_id)
+    assert subscription is not None
+    actor.require_team(UNSUBSCRIBE, subscription.team_id)
+    check_version(subscription.version, version, "Subscription")
+    if subscription.until is not None:
+        raise DomainError(
+            "This subscription has ended already.", field="id", code=ErrorCode.INVALID_STATE
+        )
+    end = until or today()
+    if end < subscription.since:
+        raise DomainError(
+            f"until ({end}) is before since ({subscription.since}).",
+            field="until",
+            code=ErrorCode.INVALID_DATE_RANGE,
+        )
+    subscription.until = end
+    await session.flush()
+    return subscription
+
+
+# ---- requests (dependencies on the product) --------------------------------------------------
+
+
+async def _request(
+    session: AsyncSession, actor: Actor, operation: str, dependency_id: int
+) -> tuple[Dependency, ProductRequest]:
+    dependency = await session.get(Dependency, dependency_id)
+    require_found(dependency, "Dependency", dependency_id, "dependencyId")
+    assert dependency is not None
+    if dependency.provider_product_id is None:
+        raise DomainError("This dependency is not a request to a product.", field="dependencyId")
+    product = await get_product(session, dependency.provider_product_id)
+    actor.require_team(operation, product.owner_team_id)
+    row = (await repo.request_rows_by_dependency(session, [dependency.id]))[0]
+    if row is None:
+        row = ProductRequest(dependency_id=dependency.id, product_id=product.id)
+        session.add(row)
+    return dependency, row
+
+
+async def triage_request(
+    session: AsyncSession, actor: Actor, dependency_id: int, note: str = ""
+) -> ProductRequest:
+    """The owner team acknowledges a request (the triage clock of the turnaround SLA stops)."""
+    _dependency, row = await _request(session, actor, TRIAGE_REQUEST, dependency_id)
+    if row.triaged_at is not None:
+        raise DomainError(
+            "This request is triaged already.", field="dependencyId", code=ErrorCode.INVALID_STATE
+        )
+    row.triaged_at, row.triaged_by_id, row.triage_note = utcnow(), actor.person_id, note.strip()
+    await session.flush()
+    return row
+
+
+async def deliver_request(
+    session: AsyncSession, actor: Actor, dependency_id: int, note: str = ""
+) -> ProductRequest:
+    """The owner team delivers a request: it is triaged (if not yet) and delivered, and the
+    consumer's dependency becomes SATISFIED."""
+    dependency, row = await _request(session, actor, DELIVER_REQUEST, dependency_id)
+    if row.delivered_at is not None:
+        raise DomainError(
+            "This request is delivered already.",
+            field="dependencyId",
+            code=ErrorCode.INVALID_STATE,
+        )
+    now = utcnow()
+    if row.triaged_at is None:
+        row.triaged_at, row.triaged_by_id = now, actor.person_id
+    row.delivered_at, row.delivered_by_id, row.delivery_note = now, actor.person_id, note.strip()
+    if dependency.status is DependencyStatus.OPEN:
+        dependency.status = DependencyStatus.SATISFIED
+    await session.flush()
+    return row

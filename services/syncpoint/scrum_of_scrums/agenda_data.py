@@ -1,0 +1,96 @@
+"""What an agenda is generated from: the forum's place in the tree and the live data, loaded with
+a fixed number of queries, plus the rule that decides what concerns the forum.
+
+Relevance: a topic touching teams T concerns forum F when one of T is a direct member of F, or
+when T spans two or more of F's child forums (a cross-forum matter is the parent's business;
+a matter inside one child forum is that child's until it is escalated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import networkx as nx
+
+from syncpoint.analysis.flag_types import Flag
+from syncpoint.analysis.model import AnalysisInput
+from syncpoint.blockers.models import Blocker
+from syncpoint.products.models import Product
+from syncpoint.products.slo import ObjectiveStatus
+from syncpoint.scrum_of_scrums.forest import ForumForest
+from syncpoint.scrum_of_scrums.models import ActionItem, Forum
+from syncpoint.work.models import BacklogItem
+
+DEFAULT_HORIZON_DAYS = 14
+# Integration points are looked at three horizons ahead: aligning a cadence takes a few sprints
+# to take effect, so a misalignment must surface well before the milestone.
+INTEGRATION_HORIZON_FACTOR = 3
+# Without a previous meeting, "new" means raised within the last week.
+NEW_WINDOW_DAYS = 7
+MIN_CARRY_OVERS = 2
+
+
+@dataclass
+class AgendaData:
+    """Everything one agenda is computed from (no further queries once loaded)."""
+
+    forum: Forum
+    day: date
+    since: date
+    horizon_days: int
+    meeting_start: datetime
+    forest: ForumForest
+    inp: AnalysisInput
+    flags: list[Flag]
+    graph: nx.DiGraph
+    blockers: list[Blocker]
+    action_items: list[ActionItem]
+    research: list[BacklogItem]
+    products: list[tuple[Product, list[int]]]
+    sla_statuses: dict[int, list[ObjectiveStatus]]
+
+    def __post_init__(self) -> None:
+        self.direct = self.forest.member_team_ids(self.forum.id)
+        self.scope = self.forest.scope(self.forum.id)
+        self.subtree = set(self.forest.descendants(self.forum.id))
+        self._owners = self.forest.owner_forum(self.forum.id, sorted(self.scope))
+
+    @property
+    def horizon_end(self) -> date:
+        return self.day + timedelta(days=self.horizon_days)
+
+    @property
+    def integration_horizon_end(self) -> date:
+        return self.day + timedelta(days=self.horizon_days * INTEGRATION_HORIZON_FACTOR)
+
+    def concerns(self, team_ids: Iterable[int | None]) -> bool:
+        """The relevance rule of the module docstring."""
+        teams = {t for t in team_ids if t is not None}
+        if teams & self.direct:
+            return True
+        return len({self._owners[t] for t in teams if t in self._owners}) >= 2
+
+    def representative(self, team_id: int | None) -> int | None:
+        """The team's representative here, else in any forum (lowest forum id), else None."""
+        if team_id is None:
+            return None
+        for forum_id in [self.forum.id, *sorted(self.forest.members)]:
+            for member in self.forest.members.get(forum_id, []):
+                if member.team_id == team_id:
+                    return member.representative_id
+        return None
+
+    def team_name(self, team_id: int | None) -> str:
+        return self.inp.index.team_name(team_id)
+
+    def item_title(self, item_id: int | None) -> str:
+        item = self.inp.index.items.get(item_id) if item_id is not None else None
+        return item.title if item is not None else f"item {item_id}"
+
+
+def numbers_json(numbers: dict[str, Any]) -> dict[str, Any]:
+    """Numbers as JSON-safe plain values (dates as ISO strings)."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in numbers.items()}

@@ -1,0 +1,218 @@
+"""Every query of the Scrum-of-Scrums context."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from syncpoint.analysis.model import CLOSED_STATUSES, RESEARCH_KINDS
+from syncpoint.core.loaders import by_key, group_by_key
+from syncpoint.products.models import Product, ProductSubscription
+from syncpoint.scrum_of_scrums.forest import ForumForest
+from syncpoint.scrum_of_scrums.models import (
+    ActionItem,
+    ActionItemStatus,
+    Decision,
+    Forum,
+    ForumMember,
+    Meeting,
+    MeetingNote,
+)
+from syncpoint.work.models import BacklogItem
+
+
+async def forums_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Forum | None]:
+    rows = await session.scalars(select(Forum).where(Forum.id.in_(ids)))
+    return by_key(list(rows), ids)
+
+
+async def members_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumMember | None]:
+    rows = await session.scalars(select(ForumMember).where(ForumMember.id.in_(ids)))
+    return by_key(list(rows), ids)
+
+
+async def meetings_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Meeting | None]:
+    rows = await session.scalars(select(Meeting).where(Meeting.id.in_(ids)))
+    return by_key(list(rows), ids)
+
+
+async def action_items_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ActionItem | None]:
+    rows = await session.scalars(select(ActionItem).where(ActionItem.id.in_(ids)))
+    return by_key(list(rows), ids)
+
+
+async def active_members_by_forum(
+    session: AsyncSession, forum_ids: Sequence[int]
+) -> list[list[ForumMember]]:
+    rows = await session.scalars(
+        select(ForumMember)
+        .where(ForumMember.forum_id.in_(forum_ids), ForumMember.removed_on.is_(None))
+        .order_by(ForumMember.id)
+    )
+    return group_by_key(list(rows), forum_ids, "forum_id")
+
+
+async def all_members_by_forum(
+    session: AsyncSession, forum_ids: Sequence[int]
+) -> list[list[ForumMember]]:
+    rows = await session.scalars(
+        select(ForumMember).where(ForumMember.forum_id.in_(forum_ids)).order_by(ForumMember.id)
+    )
+    return group_by_key(list(rows), forum_ids, "forum_id")
+
+
+async def children_by_forum(session: AsyncSession, forum_ids: Sequence[int]) -> list[list[Forum]]:
+    rows = await session.scalars(
+        select(Forum)
+        .where(Forum.parent_id.in_(forum_ids), Forum.archived_at.is_(None))
+        .order_by(Forum.name, Forum.id)
+    )
+    return group_by_key(list(rows), forum_ids, "parent_id")
+
+
+async def meetings_by_forum(session: AsyncSession, forum_ids: Sequence[int]) -> list[list[Meeting]]:
+    rows = await session.scalars(
+        select(Meeting).where(Meeting.forum_id.in_(forum_ids)).order_by(Meeting.date.desc())
+    )
+    return group_by_key(list(rows), forum_ids, "forum_id")
+
+
+async def notes_by_meeting(
+    session: AsyncSession, meeting_ids: Sequence[int]
+) -> list[list[MeetingNote]]:
+    rows = await session.scalars(
+        select(MeetingNote)
+        .where(MeetingNote.meeting_id.in_(meeting_ids))
+        .order_by(MeetingNote.at, MeetingNote.id)
+    )
+    return group_by_key(list(rows), meeting_ids, "meeting_id")
+
+
+async def decisions_by_meeting(
+    session: AsyncSession, meeting_ids: Sequence[int]
+) -> list[list[Decision]]:
+    rows = await session.scalars(
+        select(Decision).where(Decision.meeting_id.in_(meeting_ids)).order_by(Decision.id)
+    )
+    return group_by_key(list(rows), meeting_ids, "meeting_id")
+
+
+async def action_items_by_meeting(
+    session: AsyncSession, meeting_ids: Sequence[int]
+) -> list[list[ActionItem]]:
+    rows = await session.scalars(
+        select(ActionItem).where(ActionItem.meeting_id.in_(meeting_ids)).order_by(ActionItem.id)
+    )
+    return group_by_key(list(rows), meeting_ids, "meeting_id")
+
+
+async def load_forest(session: AsyncSession) -> ForumForest:
+    """Every active forum and active member (two queries)."""
+    forums = await session.scalars(select(Forum).where(Forum.archived_at.is_(None)))
+    members = await session.scalars(
+        select(ForumMember).where(ForumMember.removed_on.is_(None)).order_by(ForumMember.id)
+    )
+    return ForumForest.of(list(forums), list(members))
+
+
+def forums_query(*, include_archived: bool, roots_only: bool) -> Select[Any]:
+    stmt = select(Forum)
+    if not include_archived:
+        stmt = stmt.where(Forum.archived_at.is_(None))
+    if roots_only:
+        stmt = stmt.where(Forum.parent_id.is_(None))
+    return stmt
+
+
+def action_items_query(
+    *,
+    forum_ids: Sequence[int] | None,
+    owner_id: int | None,
+    status: ActionItemStatus | None,
+) -> Select[Any]:
+    stmt = select(ActionItem)
+    if forum_ids is not None:
+        stmt = stmt.where(ActionItem.forum_id.in_(forum_ids))
+    if owner_id is not None:
+        stmt = stmt.where(ActionItem.owner_id == owner_id)
+    if status is not None:
+        stmt = stmt.where(ActionItem.status == status)
+    return stmt
+
+
+async def open_action_items(session: AsyncSession, forum_id: int) -> list[ActionItem]:
+    return list(
+        await session.scalars(
+            select(ActionItem)
+            .where(ActionItem.forum_id == forum_id, ActionItem.status == ActionItemStatus.OPEN)
+            .order_by(ActionItem.due_on, ActionItem.id)
+        )
+    )
+
+
+async def previous_meeting(session: AsyncSession, forum_id: int, before: date) -> Meeting | None:
+    """The latest meeting of the forum held strictly before `before`."""
+    return await session.scalar(
+        select(Meeting)
+        .where(Meeting.forum_id == forum_id, Meeting.date < before)
+        .order_by(Meeting.date.desc())
+        .limit(1)
+    )
+
+
+async def meeting_on(session: AsyncSession, forum_id: int, day: date) -> Meeting | None:
+    return await session.scalar(
+        select(Meeting).where(Meeting.forum_id == forum_id, Meeting.date == day)
+    )
+
+
+async def active_member(session: AsyncSession, forum_id: int, team_id: int) -> ForumMember | None:
+    return await session.scalar(
+        select(ForumMember).where(
+            ForumMember.forum_id == forum_id,
+            ForumMember.team_id == team_id,
+            ForumMember.removed_on.is_(None),
+        )
+    )
+
+
+async def carried_over_research(
+    session: AsyncSession, team_ids: Sequence[int], min_carry_overs: int
+) -> list[BacklogItem]:
+    """Open experiments and spikes of the teams carried over at least `min_carry_overs` times."""
+    return list(
+        await session.scalars(
+            select(BacklogItem)
+            .where(
+                BacklogItem.team_id.in_(team_ids),
+                BacklogItem.kind.in_(sorted(RESEARCH_KINDS)),
+                BacklogItem.status.not_in(sorted(CLOSED_STATUSES)),
+                BacklogItem.carry_over_count >= min_carry_overs,
+            )
+            .order_by(BacklogItem.id)
+        )
+    )
+
+
+async def consumed_products(
+    session: AsyncSession, team_ids: Sequence[int]
+) -> list[tuple[Product, list[int]]]:
+    """Live products the teams subscribe to now, each with its subscribed teams among them."""
+    rows = await session.execute(
+        select(Product, ProductSubscription.team_id)
+        .join(ProductSubscription, ProductSubscription.product_id == Product.id)
+        .where(
+            ProductSubscription.team_id.in_(team_ids),
+            ProductSubscription.until.is_(None),
+            Product.archived_at.is_(None),
+        )
+        .order_by(Product.id, ProductSubscription.team_id)
+    )
+    grouped: dict[int, tuple[Product, list[int]]] = {}
+    for product, team_id in rows.all():
+        grouped.setdefault(product.id, (product, []))[1].append(team_id)
+    return list(grouped.values())

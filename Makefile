@@ -27,16 +27,16 @@ run: $(STAMP)
 	$(BIN)/syncpoint serve
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check services tests migrations
-	$(BIN)/ruff format --check services tests migrations
+	$(BIN)/ruff check services tests migrations benchmarks
+	$(BIN)/ruff format --check services tests migrations benchmarks
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest
 
 format: $(DEV_STAMP)
-	$(BIN)/ruff check --fix services tests migrations
-	$(BIN)/ruff format services tests migrations
+	$(BIN)/ruff check --fix services tests migrations benchmarks
+	$(BIN)/ruff format services tests migrations benchmarks
 
 schema: $(STAMP)
 	$(BIN)/syncpoint export-schema > schema/schema.graphql

@@ -253,21 +253,40 @@ def upgrade() -> None:
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_decisions_meeting_id"), ["meeting_id"], unique=False)
 
-    with op.batch_alter_table("blockers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("forum_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(batch_op.f("ix_blockers_forum_id"), ["forum_id"], unique=False)
-        batch_op.create_foreign_key(
-            batch_op.f("fk_blockers_forum_id_forums"), "forums", ["forum_id"], ["id"]
+    _add_forum_reference()
+    op.add_column("blockers", sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True))
+
+
+# SQLite cannot ALTER constraints, and batch mode would re-create `blockers`, which fails once
+# blocker_events rows reference it (foreign keys are enforced). A nullable column with an inline
+# REFERENCES is added, and dropped again, in place (SQLite >= 3.35), as in 0004.
+_FK = "fk_blockers_forum_id_forums"
+
+
+def _add_forum_reference() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        fk = sa.ForeignKey("forums.id", name=_FK)
+        op.add_column(
+            "blockers",
+            sa.Column("forum_id", sa.Integer(), fk, nullable=True),
+            inline_references=True,
         )
+    else:
+        op.add_column("blockers", sa.Column("forum_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(_FK, "blockers", "forums", ["forum_id"], ["id"])
+    op.create_index("ix_blockers_forum_id", "blockers", ["forum_id"], unique=False)
+
+
+def _drop_forum_reference() -> None:
+    op.drop_index("ix_blockers_forum_id", table_name="blockers")
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(_FK, "blockers", type_="foreignkey")
+    op.drop_column("blockers", "forum_id")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("blockers", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_blockers_forum_id_forums"), type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_blockers_forum_id"))
-        batch_op.drop_column("escalated_at")
-        batch_op.drop_column("forum_id")
+    op.drop_column("blockers", "escalated_at")
+    _drop_forum_reference()
 
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_decisions_meeting_id"))

@@ -102,9 +102,9 @@ def test_more_bad_events_never_leave_more_budget(
     good_total: tuple[int, int], target: float, extra_bad: int
 ) -> None:
     good, total = good_total
-    assert budget_remaining(good, total + extra_bad, target) <= budget_remaining(
-        good, total, target
-    )
+    # Equal up to float rounding when every event is bad either way.
+    more_bad = budget_remaining(good, total + extra_bad, target)
+    assert more_bad <= budget_remaining(good, total, target) + 1e-9
 
 
 @given(st.lists(st.tuples(st.integers(0, 200), st.integers(0, 50)), max_size=30), targets)

@@ -53,12 +53,17 @@ def test_readme_has_examples_with_results():
     assert sum(1 for _query, expected in pairs if expected is not None) >= 2
 
 
+FIRST_FORUM = "{ forums(first: 1, rootsOnly: true) { edges { node { id } } } }"
+
+
 async def test_readme_examples_return_what_the_readme_shows(api, session):
     await load_demo(session)
     await session.commit()
     await api.login(Role.DIRECTOR)
+    forums = (await api.gql(FIRST_FORUM))["forums"]["edges"]
+    variables = {"forumId": forums[0]["node"]["id"]}
     for query, expected in examples():
-        body = (await api.post(query)).json()
+        body = (await api.post(query, variables)).json()
         assert "errors" not in body, (query, body)
         if expected is not None:
             assert matches(expected, body["data"]), (query, json.dumps(body["data"], indent=1))

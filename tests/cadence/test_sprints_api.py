@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.support.factories import ADMIN, make_team
-from tests.support.work_factories import gid, make_cadence, make_item, plan, sprint_gid
-
 from syncpoint.core.auth import Role
 from syncpoint.teams.models import Framework
 from syncpoint.work import service as work_svc
 from syncpoint.work.models import ItemKind, ItemStatus
+from tests.support.factories import ADMIN, make_team
+from tests.support.work_factories import gid, make_cadence, make_item, plan, sprint_gid
 
 SPRINTS = """
 query($team: ID!, $from: Date!, $to: Date) {

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.support.factories import ADMIN, make_member, make_team
-from tests.support.work_factories import gid, make_cadence, make_dependency, make_item, plan
-
 from syncpoint.cadence import service as cadence_svc
 from syncpoint.core.auth import Role
 from syncpoint.dependencies.models import DependencyType
 from syncpoint.teams.models import Framework
+from tests.support.factories import ADMIN, make_member, make_team
+from tests.support.work_factories import gid, make_cadence, make_dependency, make_item, plan
 
 CREATE = """
 mutation($input: CreateDependencyInput!) {

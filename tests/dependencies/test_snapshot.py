@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.support.factories import ADMIN, make_team
-from tests.support.work_factories import make_cadence, make_dependency, make_item, plan
-
 from syncpoint.analysis.calendar import SprintSpan
 from syncpoint.analysis.model import Framework
 from syncpoint.cadence import service as cadence_svc
@@ -14,6 +11,8 @@ from syncpoint.dependencies import service as dep_svc
 from syncpoint.dependencies.snapshot import load_analysis_input
 from syncpoint.teams import service as teams_svc
 from syncpoint.teams.models import InteractionMode
+from tests.support.factories import ADMIN, make_team
+from tests.support.work_factories import make_cadence, make_dependency, make_item, plan
 
 TODAY = date(2027, 1, 20)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from syncpoint.core.auth import Role
 from tests.support.factories import make_team
 from tests.support.work_factories import gid
-
-from syncpoint.core.auth import Role
 
 SET_CADENCE = """
 mutation($input: SetCadenceInput!) {

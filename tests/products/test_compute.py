@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from strawberry.relay import to_base64
-from tests.support.factories import make_member, make_team
-from tests.support.products_factories import make_item, make_platform_team, make_product
 
 from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerStatus
 from syncpoint.core.auth import Role
 from syncpoint.products.health import product_health
 from syncpoint.products.models import ProductKind
 from syncpoint.teams.models import MembershipRole
+from tests.support.factories import make_member, make_team
+from tests.support.products_factories import make_item, make_platform_team, make_product
 
 RESERVE = """
 mutation($input: ReserveComputeInput!) {

@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from strawberry.relay import to_base64
+
+from syncpoint.analysis.model import ItemStatus
+from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerStatus
+from syncpoint.core.auth import Role
+from syncpoint.products.health import product_health
+from syncpoint.products.models import SliMeasurement
+from syncpoint.products.slo import MeasurementInput, record_measurements
+from syncpoint.teams.models import MembershipRole
+from syncpoint.work.models import BacklogItem
 from tests.support.factories import ADMIN, make_member, make_team
 from tests.support.products_factories import (
     consumer_in_progress,
@@ -16,15 +25,6 @@ from tests.support.products_factories import (
     request,
     subscribe,
 )
-
-from syncpoint.analysis.model import ItemStatus
-from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerStatus
-from syncpoint.core.auth import Role
-from syncpoint.products.health import product_health
-from syncpoint.products.models import SliMeasurement
-from syncpoint.products.slo import MeasurementInput, record_measurements
-from syncpoint.teams.models import MembershipRole
-from syncpoint.work.models import BacklogItem
 
 RECORD = """
 mutation($input: RecordMeasurementsInput!) {

@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 from strawberry.relay import to_base64
-from tests.support.factories import ADMIN
-from tests.support.products_factories import AVAILABILITY, FRESHNESS, make_product, publish
 
 from syncpoint.core.auth import Role
 from syncpoint.products import sla
@@ -20,6 +18,8 @@ from syncpoint.products.models import (
 )
 from syncpoint.products.objectives import ObjectiveDraft, validate_objective
 from syncpoint.products.openslo import OpenSloError, parse_openslo
+from tests.support.factories import ADMIN
+from tests.support.products_factories import AVAILABILITY, FRESHNESS, make_product, publish
 
 LATENCY = ObjectiveDraft(
     objective_key="serving-p99",

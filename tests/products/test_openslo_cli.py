@@ -6,13 +6,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from tests.support.products_factories import FRESHNESS, make_product, publish
 from typer.testing import CliRunner
 
 import syncpoint.models_registry  # noqa: F401
 from syncpoint.cli import app
 from syncpoint.core.db import make_engine, make_sessionmaker
 from syncpoint.core.settings import get_settings
+from tests.support.products_factories import FRESHNESS, make_product, publish
 
 runner = CliRunner()
 

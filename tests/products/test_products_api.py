@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from strawberry.relay import to_base64
+
+from syncpoint.core.auth import Role
+from syncpoint.dependencies.models import Dependency, DependencyStatus
+from syncpoint.products.models import ProductKind
+from syncpoint.products.service import set_item_product
+from syncpoint.teams.models import MembershipRole, Topology
 from tests.support.factories import ADMIN, make_member, make_team
 from tests.support.products_factories import (
     make_item,
@@ -13,12 +19,6 @@ from tests.support.products_factories import (
     request,
     subscribe,
 )
-
-from syncpoint.core.auth import Role
-from syncpoint.dependencies.models import Dependency, DependencyStatus
-from syncpoint.products.models import ProductKind
-from syncpoint.products.service import set_item_product
-from syncpoint.teams.models import MembershipRole, Topology
 
 CREATE_PRODUCT = """
 mutation($input: CreateProductInput!) {

@@ -7,6 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 from strawberry.relay import to_base64
+
+from syncpoint.cadence import service as cadence
+from syncpoint.core.auth import Role
+from syncpoint.products.models import ImmutableRowError, SloObjective
+from syncpoint.products.objectives import Turnaround
+from syncpoint.products.turnaround import product_infos, turnaround_days_by_product
+from syncpoint.teams.models import Framework, MembershipRole, Topology
 from tests.support.factories import ADMIN, make_member, make_team
 from tests.support.products_factories import (
     AVAILABILITY,
@@ -15,13 +22,6 @@ from tests.support.products_factories import (
     make_product,
     publish,
 )
-
-from syncpoint.cadence import service as cadence
-from syncpoint.core.auth import Role
-from syncpoint.products.models import ImmutableRowError, SloObjective
-from syncpoint.products.objectives import Turnaround
-from syncpoint.products.turnaround import product_infos, turnaround_days_by_product
-from syncpoint.teams.models import Framework, MembershipRole, Topology
 
 PUBLISH = """
 mutation($input: PublishSlaInput!) {

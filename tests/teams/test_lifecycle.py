@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from strawberry.relay import to_base64
-from tests.support.factories import make_group, make_member, make_person, make_team
 
 from syncpoint.core.auth import Role
 from syncpoint.teams.models import MembershipRole
+from tests.support.factories import make_group, make_member, make_person, make_team
 
 ARCHIVE_TEAM = """
 mutation($input: VersionedIdInput!) {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from strawberry.relay import to_base64
-from tests.support.factories import ADMIN, make_group, make_member, make_team
 
 from syncpoint.core.auth import Role
 from syncpoint.teams import service as svc
 from syncpoint.teams.models import Framework, InteractionMode, MembershipRole, Topology
+from tests.support.factories import ADMIN, make_group, make_member, make_team
 
 CREATE_TEAM = """
 mutation($input: CreateTeamInput!) {

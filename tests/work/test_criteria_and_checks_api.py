@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support.factories import make_team
-from tests.support.work_factories import gid, make_item
-
 from syncpoint.core.auth import Role
 from syncpoint.work.models import ItemKind
+from tests.support.factories import make_team
+from tests.support.work_factories import gid, make_item
 
 SET_CRITERIA = """
 mutation($input: SetAcceptanceCriteriaInput!) {

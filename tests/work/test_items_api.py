@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.support.factories import make_member, make_team
-from tests.support.work_factories import gid, make_cadence, make_item, sprint_gid
-
 from syncpoint.core.auth import Role
 from syncpoint.core.clock import today
 from syncpoint.work.models import ItemKind
+from tests.support.factories import make_member, make_team
+from tests.support.work_factories import gid, make_cadence, make_item, sprint_gid
 
 CREATE = """
 mutation($input: CreateBacklogItemInput!) {

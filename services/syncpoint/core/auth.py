@@ -72,7 +72,7 @@ class Actor:
         """OWN scope over an object that concerns several teams: one of them must be the actor's."""
         if self.require_access(operation) is Access.OWN and not (team_ids & self.team_ids):
             raise PermissionDenied(
-                f"{operation} is allowed only when one of your teams is involved."
+                f"{operation} is allowed only when one of your teams is involved.", reason="SCOPE"
             )
 
 

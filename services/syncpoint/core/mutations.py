@@ -31,6 +31,9 @@ async def run_mutation(info: Info, action: Callable[[], Awaitable[T]]) -> Outcom
     row (StaleDataError) and a unique-constraint race (IntegrityError) become CONFLICT/DUPLICATE.
     """
     ctx = info.context
+    # Reads cached earlier in the request may be stale once anything changes.
+    ctx.loaders.clear()
+    ctx.extras.clear()
     try:
         async with ctx.session.savepoint():
             value = await action()
@@ -45,6 +48,7 @@ async def run_mutation(info: Info, action: Callable[[], Awaitable[T]]) -> Outcom
         )
         return Outcome(None, [UserError(field=None, message=message, code=ErrorCode.DUPLICATE)])
     ctx.loaders.clear()
+    ctx.extras.clear()
     return Outcome(value, [])
 
 

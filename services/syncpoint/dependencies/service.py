@@ -18,7 +18,6 @@ from syncpoint.core.errors import (
     DuplicateError,
     ErrorCode,
     NotFoundError,
-    PermissionDenied,
     check_version,
     require_found,
 )
@@ -46,15 +45,6 @@ ADD_INTEGRATION_ITEMS = policy("addItemsToIntegrationPoint", **_MILESTONES)
 REMOVE_INTEGRATION_ITEMS = policy("removeItemsFromIntegrationPoint", **_MILESTONES)
 
 MAX_ITEMS_PER_CALL = 100
-
-
-def require_involved(actor: Actor, operation: str, team_ids: set[int]) -> None:
-    """OWN scope over an object of several teams: one must be the actor's (a SCOPE refusal,
-    like `Actor.require_team`; `Actor.require_any_team` reports it as ROLE)."""
-    if actor.require_access(operation) is Access.OWN and not (team_ids & actor.team_ids):
-        raise PermissionDenied(
-            f"{operation} is allowed only when one of your teams is involved.", reason="SCOPE"
-        )
 
 
 async def create_dependency(
@@ -143,7 +133,7 @@ async def _dependency(
         product = await session.get(Product, dependency.provider_product_id)
         if product is not None:
             teams.add(product.owner_team_id)
-    require_involved(actor, operation, teams)
+    actor.require_any_team(operation, teams)
     check_version(dependency.version, version, "Dependency")
     if dependency.status is not DependencyStatus.OPEN:
         raise DomainError(
@@ -240,7 +230,7 @@ async def create_integration_point(
     """A dated milestone where the named items of several teams come together."""
     actor.require_access(CREATE_INTEGRATION_POINT)
     items = await _items(session, item_ids)
-    require_involved(actor, CREATE_INTEGRATION_POINT, {item.team_id for item in items})
+    actor.require_any_team(CREATE_INTEGRATION_POINT, {item.team_id for item in items})
     point = IntegrationPoint(name=_name(name), date=day, description=description.strip())
     session.add(point)
     await session.flush()
@@ -254,7 +244,7 @@ async def update_integration_point(
     """Rename, re-date or re-describe an integration point."""
     actor.require_access(UPDATE_INTEGRATION_POINT)
     point, linked = await _point(session, point_id, version)
-    require_involved(actor, UPDATE_INTEGRATION_POINT, await _teams_of(session, linked))
+    actor.require_any_team(UPDATE_INTEGRATION_POINT, await _teams_of(session, linked))
     if "name" in changes and changes["name"] is not None:
         point.name = _name(changes["name"])
     if "date" in changes and changes["date"] is not None:
@@ -274,7 +264,7 @@ async def add_items(
     point, linked = await _point(session, point_id, version)
     items = await _items(session, item_ids)
     teams = await _teams_of(session, linked) | {item.team_id for item in items}
-    require_involved(actor, ADD_INTEGRATION_ITEMS, teams)
+    actor.require_any_team(ADD_INTEGRATION_ITEMS, teams)
     await repo.link_items(session, point.id, [i.id for i in items if i.id not in set(linked)])
     point.updated_at = utcnow()  # bumps the version: the item list is part of the point
     await session.flush()
@@ -287,7 +277,7 @@ async def remove_items(
     """Remove participating items."""
     actor.require_access(REMOVE_INTEGRATION_ITEMS)
     point, linked = await _point(session, point_id, version)
-    require_involved(actor, REMOVE_INTEGRATION_ITEMS, await _teams_of(session, linked))
+    actor.require_any_team(REMOVE_INTEGRATION_ITEMS, await _teams_of(session, linked))
     missing = [i for i in item_ids if i not in set(linked)]
     if missing:
         raise NotFoundError(

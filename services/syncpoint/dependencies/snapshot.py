@@ -39,6 +39,7 @@ from syncpoint.dependencies.models import (
     integration_point_items,
 )
 from syncpoint.products.models import Product
+from syncpoint.products.turnaround import product_infos
 from syncpoint.teams.models import Interaction, Team
 from syncpoint.work.models import BacklogItem
 
@@ -209,11 +210,9 @@ async def _interactions(session: AsyncSession, scope: set[int] | None) -> list[I
     ]
 
 
-async def _products(session: AsyncSession) -> list[ProductInfo]:
-    """Products and their owner teams. The request turnaround (days) is the products context's
-    to fill in; without it a request with no provider item cannot be dated."""
-    rows = await session.execute(select(Product.id, Product.name, Product.owner_team_id))
-    return [ProductInfo(r.id, r.name, r.owner_team_id) for r in rows.all()]
+async def _products(session: AsyncSession, today: date) -> list[ProductInfo]:
+    """Products with their owner teams and request turnaround (days) as of `today`."""
+    return await product_infos(session, today)
 
 
 async def load_analysis_input(
@@ -231,7 +230,7 @@ async def load_analysis_input(
         today=today,
         teams=tuple(teams),
         items=tuple(items),
-        products=tuple(await _products(session)),
+        products=tuple(await _products(session, today)),
         dependencies=tuple(await _dependencies(session, team_ids)),
         integration_points=tuple(
             await _integration_points(session, item_ids if scope is not None else None)

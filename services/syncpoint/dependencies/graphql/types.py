@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -21,6 +22,10 @@ from syncpoint.teams.graphql.types import PersonType, TeamType
 from syncpoint.work import repository as work_repo
 from syncpoint.work.graphql.types import BacklogItemType, ints, person, team
 from syncpoint.work.models import BacklogItem
+
+if TYPE_CHECKING:
+    from syncpoint.insights.graphql.flag_types import FlagType
+    from syncpoint.insights.graphql.types import IntegrationPointRiskType
 
 DependencyKind = strawberry.enum(
     models.DependencyType,
@@ -159,6 +164,16 @@ class DependencyNode(relay.Node):
         inp = await cached_analysis_input(info.context, as_of or today())
         return bool(late_dependency_ids(inp, [self.id]))
 
+    @strawberry.field(
+        description="Flags of this dependency as of a day (default today), most severe first."
+    )
+    async def flags(
+        self, info: Info, as_of: date | None = None
+    ) -> list[Annotated[FlagType, strawberry.lazy("syncpoint.insights.graphql.flag_types")]]:
+        from syncpoint.insights.graphql.fields import dependency_flags
+
+        return await dependency_flags(info, self.id, as_of)
+
 
 async def upstream_of(info: Info, item_id: int) -> list[DependencyNode]:
     rows = await info.context.loaders.load(repo.dependencies_by_consumer, item_id)
@@ -209,6 +224,20 @@ class IntegrationPointType(relay.Node):
         team_ids = sorted({item.team_id for item in await _point_items(info, self.id)})
         rows = await info.context.loaders.load_many(teams_repo.teams_by_ids, team_ids)
         return [TeamType.from_model(r) for r in rows if r is not None]
+
+    @strawberry.field(
+        description="Per participating team: ready date, sprint boundaries around the date and "
+        "flags, as of a day (default today). Null once archived."
+    )
+    async def risk(
+        self, info: Info, as_of: date | None = None
+    ) -> (
+        Annotated[IntegrationPointRiskType, strawberry.lazy("syncpoint.insights.graphql.types")]
+        | None
+    ):
+        from syncpoint.insights.graphql.fields import integration_point_risk
+
+        return await integration_point_risk(info, self.id, as_of)
 
 
 async def _point_items(info: Info, point_id: int) -> list[BacklogItem]:

@@ -72,7 +72,13 @@ class ScrumOfScrumsQuery:
         info: Info,
         forum_id: relay.GlobalID,
         day: Annotated[date | None, strawberry.argument(name="date")] = None,
-        horizon_days: int = DEFAULT_HORIZON_DAYS,
+        horizon_days: Annotated[
+            int,
+            strawberry.argument(
+                description="Dependencies needed within this many days count as at risk; "
+                "integration points within three times as many."
+            ),
+        ] = DEFAULT_HORIZON_DAYS,
     ) -> AgendaType:
         ctx = info.context
         when = day or today()

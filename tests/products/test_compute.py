@@ -199,3 +199,34 @@ async def test_product_health_lists_coming_contention(api, session):
     health = {h.product.id: h for h in await product_health(session)}
 
     assert [(w.peak_units, w.excess) for w in health[pool.id].contention] == [(18, 2)]
+
+
+RESERVATION_PAGE = """
+query($slug: String!, $first: Int!) {
+  product(slug: $slug) {
+    reservations(first: $first) { edges { node { units contention { excess peakUnits } } } }
+  }
+}"""
+
+
+async def test_reservation_contention_statements_do_not_grow_with_the_page(
+    api, session, count_statements
+):
+    _owner, pool, teams, items = await _setup(session, capacity=4)
+    await api.login(Role.ADMIN)
+    for hour in range(0, 24, 2):  # overlapping pairs: each reservation contends with a neighbour
+        payload = await api.gql(RESERVE, _input(pool, teams[0], items[0], 3, hour, hour + 3))
+        assert payload["reserveCompute"]["errors"] == []
+
+    async def statements(first: int) -> tuple[int, list[dict]]:
+        count_statements.count = 0
+        data = await api.gql(RESERVATION_PAGE, {"slug": pool.slug, "first": first})
+        return count_statements.count, data["product"]["reservations"]["edges"]
+
+    small, small_edges = await statements(2)
+    large, large_edges = await statements(12)
+    assert len(large_edges) == 12
+    assert all(edge["node"]["contention"] for edge in large_edges)
+    assert large_edges[0]["node"]["contention"][0]["excess"] == 2
+    assert small == large, (small, large)
+    assert small_edges == large_edges[:2]

@@ -20,7 +20,7 @@ from syncpoint.blockers.models import (
     BlockerStatus,
     EscalationLevel,
 )
-from syncpoint.core.loaders import by_key, group_by_key
+from syncpoint.core.loaders import group_by_key, rows_by_ids
 from syncpoint.work.models import BacklogItem
 
 SEVERITY_RANK = {
@@ -39,14 +39,10 @@ def severity_rank_column() -> ColumnElement[Any]:
     return case(*((Blocker.severity == sev, rank) for sev, rank in SEVERITY_RANK.items()), else_=0)
 
 
-async def blockers_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Blocker | None]:
-    rows = await session.scalars(select(Blocker).where(Blocker.id.in_(ids)))
-    return by_key(list(rows), ids)
+blockers_by_ids = rows_by_ids(Blocker)
 
 
-async def events_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[BlockerEvent | None]:
-    rows = await session.scalars(select(BlockerEvent).where(BlockerEvent.id.in_(ids)))
-    return by_key(list(rows), ids)
+events_by_ids = rows_by_ids(BlockerEvent)
 
 
 async def events_by_blocker(

@@ -17,7 +17,7 @@ from syncpoint.cadence.models import (
     SprintOutcome,
     SprintState,
 )
-from syncpoint.core.loaders import by_key, group_by_key
+from syncpoint.core.loaders import group_by_key, rows_by_ids
 
 
 async def cadences_by_team(session: AsyncSession, team_ids: Sequence[int]) -> list[list[Cadence]]:
@@ -52,9 +52,7 @@ async def stored_sprints_by_team(
     return group_by_key(list(rows), team_ids, "team_id")
 
 
-async def sprints_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Sprint | None]:
-    rows = await session.scalars(select(Sprint).where(Sprint.id.in_(ids)))
-    return by_key(list(rows), ids)
+sprints_by_ids = rows_by_ids(Sprint)
 
 
 async def overlapping(session: AsyncSession, team_id: int, start: date, end: date) -> list[Sprint]:

@@ -6,11 +6,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 K = TypeVar("K")
 V = TypeVar("V")
+M = TypeVar("M")
 
 BatchFn = Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
 
@@ -43,6 +45,17 @@ class Loaders:
 
 async def _call(batch_fn: BatchFn[K, V], session: AsyncSession, keys: list[K]) -> list[V]:
     return list(await batch_fn(session, keys))
+
+
+def rows_by_ids(model: type[M]) -> BatchFn[int, M | None]:
+    """A batch function loading rows of `model` by primary key, in key order (None if absent)."""
+
+    async def batch(session: AsyncSession, ids: Sequence[int]) -> list[M | None]:
+        rows = await session.scalars(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
+        return by_key(list(rows), ids)
+
+    batch.__name__ = batch.__qualname__ = f"{model.__name__.lower()}_rows_by_ids"
+    return batch
 
 
 def by_key(rows: Sequence[Any], keys: Sequence[K], attr: str = "id") -> list[Any]:

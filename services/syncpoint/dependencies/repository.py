@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, delete, exists, false, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from syncpoint.core.loaders import by_key, group_by_key
+from syncpoint.core.loaders import group_by_key, rows_by_ids
 from syncpoint.dependencies.models import (
     Dependency,
     DependencyStatus,
@@ -25,9 +25,7 @@ from syncpoint.work.models import BacklogItem
 _link = integration_point_items
 
 
-async def dependencies_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Dependency | None]:
-    rows = await session.scalars(select(Dependency).where(Dependency.id.in_(ids)))
-    return by_key(list(rows), ids)
+dependencies_by_ids = rows_by_ids(Dependency)
 
 
 async def dependencies_by_consumer(
@@ -131,11 +129,7 @@ def team_dependencies_query(team_id: int, *, incoming: bool) -> Select[Any]:
 # ---- integration points -------------------------------------------------------------------------
 
 
-async def integration_points_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> list[IntegrationPoint | None]:
-    rows = await session.scalars(select(IntegrationPoint).where(IntegrationPoint.id.in_(ids)))
-    return by_key(list(rows), ids)
+integration_points_by_ids = rows_by_ids(IntegrationPoint)
 
 
 async def item_ids_by_integration_point(

@@ -7,6 +7,8 @@ blockers whose window no longer contends (a cancellation, more capacity) are res
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -52,6 +54,33 @@ async def contention(
     return find_contention(
         [_plain(r) for r in rows], product.capacity_units, window_from=start, window_to=end
     )
+
+
+async def contention_by_reservation(
+    session: AsyncSession, reservation_ids: Sequence[int]
+) -> list[list[ContentionWindow]]:
+    """DataLoader batch: the contention windows (within its own span) each reservation is part
+    of; one reservations query per product, whatever the number of reservations asked for."""
+    rows = [r for r in await repo.reservations_by_ids(session, reservation_ids) if r is not None]
+    by_product: defaultdict[int, list[ComputeReservation]] = defaultdict(list)
+    for row in rows:
+        by_product[row.product_id].append(row)
+    products = await repo.products_by_ids(session, list(by_product))
+    windows: dict[int, list[ContentionWindow]] = {}
+    for product in products:
+        if product is None or product.capacity_units is None:
+            continue
+        mine = by_product[product.id]
+        start, end = min(r.starts_at for r in mine), max(r.ends_at for r in mine)
+        neighbours = [
+            _plain(r) for r in await repo.active_reservations(session, product.id, start, end)
+        ]
+        for row in mine:
+            found = find_contention(
+                neighbours, product.capacity_units, window_from=row.starts_at, window_to=row.ends_at
+            )
+            windows[row.id] = [w for w in found if row.id in w.reservation_ids]
+    return [windows.get(rid, []) for rid in reservation_ids]
 
 
 async def _item(session: AsyncSession, item_id: int, team_id: int) -> BacklogItem:

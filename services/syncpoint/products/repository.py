@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from syncpoint.analysis.model import ItemStatus
 from syncpoint.blockers.models import Blocker, BlockerStatus
 from syncpoint.cadence.models import Cadence
-from syncpoint.core.loaders import by_key, group_by_key
+from syncpoint.core.loaders import by_key, group_by_key, rows_by_ids
 from syncpoint.dependencies.models import Dependency, DependencyStatus
 from syncpoint.products.models import (
     ComputeReservation,
@@ -33,9 +33,7 @@ from syncpoint.work.models import BacklogItem
 # ---- products -------------------------------------------------------------------------------
 
 
-async def products_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Product | None]:
-    rows = await session.scalars(select(Product).where(Product.id.in_(ids)))
-    return by_key(list(rows), ids)
+products_by_ids = rows_by_ids(Product)
 
 
 async def product_by_slug(session: AsyncSession, slug: str) -> Product | None:
@@ -86,9 +84,7 @@ async def all_products(session: AsyncSession, *, include_archived: bool = False)
 # ---- SLA versions and objectives -------------------------------------------------------------
 
 
-async def sla_versions_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SlaVersion | None]:
-    rows = await session.scalars(select(SlaVersion).where(SlaVersion.id.in_(ids)))
-    return by_key(list(rows), ids)
+sla_versions_by_ids = rows_by_ids(SlaVersion)
 
 
 async def current_sla_by_product(
@@ -144,9 +140,7 @@ async def objectives_by_sla_version(
     return group_by_key(list(rows), version_ids, "sla_version_id")
 
 
-async def objectives_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[SloObjective | None]:
-    rows = await session.scalars(select(SloObjective).where(SloObjective.id.in_(ids)))
-    return by_key(list(rows), ids)
+objectives_by_ids = rows_by_ids(SloObjective)
 
 
 async def current_objectives(session: AsyncSession, product_id: int) -> list[SloObjective]:
@@ -160,11 +154,7 @@ async def current_objectives(session: AsyncSession, product_id: int) -> list[Slo
 # ---- subscriptions --------------------------------------------------------------------------
 
 
-async def subscriptions_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> list[ProductSubscription | None]:
-    rows = await session.scalars(select(ProductSubscription).where(ProductSubscription.id.in_(ids)))
-    return by_key(list(rows), ids)
+subscriptions_by_ids = rows_by_ids(ProductSubscription)
 
 
 async def subscriptions_by_product(
@@ -218,11 +208,6 @@ def backlog_query(product_id: int, *, include_closed: bool) -> Select[Any]:
     if not include_closed:
         stmt = stmt.where(BacklogItem.status.not_in([ItemStatus.DONE, ItemStatus.DROPPED]))
     return stmt
-
-
-async def items_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[BacklogItem | None]:
-    rows = await session.scalars(select(BacklogItem).where(BacklogItem.id.in_(ids)))
-    return by_key(list(rows), ids)
 
 
 class RequestState(StrEnum):
@@ -317,11 +302,7 @@ async def measurements_for_products(
 # ---- compute reservations -------------------------------------------------------------------
 
 
-async def reservations_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> list[ComputeReservation | None]:
-    rows = await session.scalars(select(ComputeReservation).where(ComputeReservation.id.in_(ids)))
-    return by_key(list(rows), ids)
+reservations_by_ids = rows_by_ids(ComputeReservation)
 
 
 def reservations_query(

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.model import CLOSED_STATUSES, RESEARCH_KINDS
-from syncpoint.core.loaders import by_key, group_by_key
+from syncpoint.core.loaders import group_by_key, rows_by_ids
 from syncpoint.products.models import Product, ProductSubscription
 from syncpoint.scrum_of_scrums.forest import ForumForest
 from syncpoint.scrum_of_scrums.models import (
@@ -24,25 +24,16 @@ from syncpoint.scrum_of_scrums.models import (
 )
 from syncpoint.work.models import BacklogItem
 
-
-async def forums_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Forum | None]:
-    rows = await session.scalars(select(Forum).where(Forum.id.in_(ids)))
-    return by_key(list(rows), ids)
+forums_by_ids = rows_by_ids(Forum)
 
 
-async def members_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ForumMember | None]:
-    rows = await session.scalars(select(ForumMember).where(ForumMember.id.in_(ids)))
-    return by_key(list(rows), ids)
+members_by_ids = rows_by_ids(ForumMember)
 
 
-async def meetings_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Meeting | None]:
-    rows = await session.scalars(select(Meeting).where(Meeting.id.in_(ids)))
-    return by_key(list(rows), ids)
+meetings_by_ids = rows_by_ids(Meeting)
 
 
-async def action_items_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ActionItem | None]:
-    rows = await session.scalars(select(ActionItem).where(ActionItem.id.in_(ids)))
-    return by_key(list(rows), ids)
+action_items_by_ids = rows_by_ids(ActionItem)
 
 
 async def active_members_by_forum(

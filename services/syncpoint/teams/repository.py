@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from syncpoint.core.loaders import by_key, group_by_key
+from syncpoint.core.loaders import group_by_key, rows_by_ids
 from syncpoint.teams.models import (
     Framework,
     Group,
@@ -20,32 +20,19 @@ from syncpoint.teams.models import (
     Topology,
 )
 
-
-async def groups_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Group | None]:
-    rows = await session.scalars(select(Group).where(Group.id.in_(ids)))
-    return by_key(list(rows), ids)
+groups_by_ids = rows_by_ids(Group)
 
 
-async def teams_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Team | None]:
-    rows = await session.scalars(select(Team).where(Team.id.in_(ids)))
-    return by_key(list(rows), ids)
+teams_by_ids = rows_by_ids(Team)
 
 
-async def people_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Person | None]:
-    rows = await session.scalars(select(Person).where(Person.id.in_(ids)))
-    return by_key(list(rows), ids)
+people_by_ids = rows_by_ids(Person)
 
 
-async def memberships_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Membership | None]:
-    rows = await session.scalars(select(Membership).where(Membership.id.in_(ids)))
-    return by_key(list(rows), ids)
+memberships_by_ids = rows_by_ids(Membership)
 
 
-async def interactions_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> list[Interaction | None]:
-    rows = await session.scalars(select(Interaction).where(Interaction.id.in_(ids)))
-    return by_key(list(rows), ids)
+interactions_by_ids = rows_by_ids(Interaction)
 
 
 async def active_memberships_by_team(

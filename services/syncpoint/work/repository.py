@@ -12,7 +12,7 @@ from sqlalchemy import Float, Select, cast, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from syncpoint.core.loaders import by_key, group_by_key
+from syncpoint.core.loaders import by_key, group_by_key, rows_by_ids
 from syncpoint.core.pagination import SortKey
 from syncpoint.work.models import (
     AcceptanceCriterion,
@@ -25,10 +25,7 @@ from syncpoint.work.models import (
     MetricObservation,
 )
 
-
-async def items_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[BacklogItem | None]:
-    rows = await session.scalars(select(BacklogItem).where(BacklogItem.id.in_(ids)))
-    return by_key(list(rows), ids)
+items_by_ids = rows_by_ids(BacklogItem)
 
 
 async def items_by_keys(session: AsyncSession, keys: Sequence[str]) -> list[BacklogItem | None]:
@@ -36,23 +33,13 @@ async def items_by_keys(session: AsyncSession, keys: Sequence[str]) -> list[Back
     return by_key(list(rows), keys, "key")
 
 
-async def observations_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> list[MetricObservation | None]:
-    rows = await session.scalars(select(MetricObservation).where(MetricObservation.id.in_(ids)))
-    return by_key(list(rows), ids)
+observations_by_ids = rows_by_ids(MetricObservation)
 
 
-async def changes_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[ItemChange | None]:
-    rows = await session.scalars(select(ItemChange).where(ItemChange.id.in_(ids)))
-    return by_key(list(rows), ids)
+changes_by_ids = rows_by_ids(ItemChange)
 
 
-async def checklist_items_by_ids(
-    session: AsyncSession, ids: Sequence[int]
-) -> list[ChecklistItem | None]:
-    rows = await session.scalars(select(ChecklistItem).where(ChecklistItem.id.in_(ids)))
-    return by_key(list(rows), ids)
+checklist_items_by_ids = rows_by_ids(ChecklistItem)
 
 
 async def items_by_sprint(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,6 +14,7 @@ from syncpoint.blockers import models
 from syncpoint.blockers import repository as repo
 from syncpoint.blockers.impact import Impact, age_days, blocker_impact
 from syncpoint.core.clock import today
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.dependencies.snapshot import cached_analysis_input
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
@@ -34,10 +34,6 @@ BlockerStatus = strawberry.enum(models.BlockerStatus, name="BlockerStatus")
 BlockerEventKind = strawberry.enum(models.BlockerEventKind, name="BlockerEventKind")
 
 _GRAPHS = "syncpoint.blockers.graphs"
-
-
-def _ints(node_ids: Iterable[str]) -> list[int]:
-    return [int(i) if str(i).isdigit() else -1 for i in node_ids]
 
 
 async def _person(info: Info, person_id: int | None) -> PersonType | None:
@@ -133,7 +129,7 @@ class EscalationStepType:
 
 
 @strawberry.type(name="BlockerEvent", description="One change of a blocker (who, when, from, to).")
-class BlockerEventType(relay.Node):
+class BlockerEventType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     kind: BlockerEventKind  # type: ignore[valid-type]
     field: str | None
@@ -158,12 +154,7 @@ class BlockerEventType(relay.Node):
             actor_id=m.actor_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[BlockerEventType | None]:
-        rows = await info.context.loaders.load_many(repo.events_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.events_by_ids
 
     @strawberry.field
     async def actor(self, info: Info) -> PersonType | None:
@@ -179,7 +170,7 @@ class BlockerEventType(relay.Node):
     name="Blocker",
     description="An impediment on an item or a whole team, with its escalation and history.",
 )
-class BlockerType(relay.Node):
+class BlockerType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     title: str
     description: str
@@ -216,12 +207,7 @@ class BlockerType(relay.Node):
             model=m,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[BlockerType | None]:
-        rows = await info.context.loaders.load_many(repo.blockers_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.blockers_by_ids
 
     @strawberry.field(description="The blocked item (null for a team blocker).")
     async def item(self, info: Info) -> BacklogItemType | None:

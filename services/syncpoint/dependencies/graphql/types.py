@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +12,7 @@ from strawberry.types import Info
 from syncpoint.analysis.timing import AvailabilityRule as Rule
 from syncpoint.analysis.timing import DependencyTiming, dependency_timing
 from syncpoint.core.clock import today
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.dependencies import models
 from syncpoint.dependencies import repository as repo
 from syncpoint.dependencies.snapshot import cached_analysis_input, late_dependency_ids
@@ -20,7 +20,7 @@ from syncpoint.products import repository as products_repo
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
 from syncpoint.work import repository as work_repo
-from syncpoint.work.graphql.types import BacklogItemType, ints, person, team
+from syncpoint.work.graphql.types import BacklogItemType, person, team
 from syncpoint.work.models import BacklogItem
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ AS_OF = "The day the computation is made for (default today)."
     "neededBy = explicit date else the consumer sprint's start; availableFrom = the day after "
     "the provider sprint's end (Kanban: SLE); lateByDays = availableFrom - neededBy when positive.",
 )
-class DependencyNode(relay.Node):
+class DependencyNode(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     type: DependencyKind  # type: ignore[valid-type]
     status: DependencyStatus  # type: ignore[valid-type]
@@ -79,12 +79,7 @@ class DependencyNode(relay.Node):
             created_by_id=m.created_by_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DependencyNode | None]:
-        rows = await info.context.loaders.load_many(repo.dependencies_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.dependencies_by_ids
 
     @strawberry.field
     async def consumer(self, info: Info) -> BacklogItemType:
@@ -189,7 +184,7 @@ async def downstream_of(info: Info, item_id: int) -> list[DependencyNode]:
     name="IntegrationPoint",
     description="A dated milestone where deliverables of several teams must come together.",
 )
-class IntegrationPointType(relay.Node):
+class IntegrationPointType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     name: str
     day: date = strawberry.field(name="date")
@@ -208,12 +203,7 @@ class IntegrationPointType(relay.Node):
             archived_at=m.archived_at,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[IntegrationPointType | None]:
-        rows = await info.context.loaders.load_many(repo.integration_points_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.integration_points_by_ids
 
     @strawberry.field(description="The participating items.")
     async def items(self, info: Info) -> list[BacklogItemType]:

@@ -12,15 +12,16 @@ from strawberry.types import Info
 
 from syncpoint.analysis.contention import ContentionWindow
 from syncpoint.core.clock import today
+from syncpoint.core.nodes import LoadedNode, node_ints
 from syncpoint.dependencies import repository as dependencies_repo
 from syncpoint.dependencies.models import Dependency
 from syncpoint.products import models
 from syncpoint.products import repository as repo
-from syncpoint.products.compute import contention
-from syncpoint.products.graphql.sla_types import ints
+from syncpoint.products.compute import contention_by_reservation
 from syncpoint.products.turnaround import turnaround_batch
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import TeamType
+from syncpoint.work import repository as work_repo
 from syncpoint.work.graphql.types import BacklogItemType
 
 if TYPE_CHECKING:
@@ -36,7 +37,9 @@ RequestState = strawberry.enum(
 
 
 async def _item(info: Info, item_id: int) -> BacklogItemType:
-    return BacklogItemType.from_model(await info.context.loaders.load(repo.items_by_ids, item_id))
+    return BacklogItemType.from_model(
+        await info.context.loaders.load(work_repo.items_by_ids, item_id)
+    )
 
 
 async def _team(info: Info, team_id: int) -> TeamType:
@@ -80,7 +83,7 @@ class ProductRequestType(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductRequestType | None]:
         loaders = info.context.loaders
-        deps = await loaders.load_many(dependencies_repo.dependencies_by_ids, ints(node_ids))
+        deps = await loaders.load_many(dependencies_repo.dependencies_by_ids, node_ints(node_ids))
         found = [d if d is not None and d.provider_product_id else None for d in deps]
         ids = [d.id for d in found if d is not None]
         found_rows = await loaders.load_many(repo.request_rows_by_dependency, ids)
@@ -108,7 +111,7 @@ class ProductRequestType(relay.Node):
 
     @strawberry.field
     async def consumer_team(self, info: Info) -> TeamType:
-        item = await info.context.loaders.load(repo.items_by_ids, self.consumer_item_id)
+        item = await info.context.loaders.load(work_repo.items_by_ids, self.consumer_item_id)
         return await _team(info, item.team_id)
 
     @strawberry.field(description="Triage due date under the current SLA (null: no promise).")
@@ -130,7 +133,7 @@ class ProductRequestType(relay.Node):
 
 
 @strawberry.type(name="ComputeReservation", description="Units of a COMPUTE product reserved.")
-class ComputeReservationType(relay.Node):
+class ComputeReservationType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     units: int
     starts_at: datetime
@@ -159,12 +162,7 @@ class ComputeReservationType(relay.Node):
             item_id=m.item_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ComputeReservationType | None]:
-        rows = await info.context.loaders.load_many(repo.reservations_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.reservations_by_ids
 
     @strawberry.field
     async def team(self, info: Info) -> TeamType:
@@ -176,9 +174,8 @@ class ComputeReservationType(relay.Node):
 
     @strawberry.field(description="Contention of the pool during this reservation.")
     async def contention(self, info: Info) -> list[ContentionWindowType]:
-        product = await info.context.loaders.load(repo.products_by_ids, self.product_id)
-        windows = await contention(info.context.session, product, self.starts_at, self.ends_at)
-        return [ContentionWindowType.of(w) for w in windows if self.id in w.reservation_ids]
+        windows = await info.context.loaders.load(contention_by_reservation, self.id)
+        return [ContentionWindowType.of(w) for w in windows]
 
 
 @strawberry.type(
@@ -215,7 +212,7 @@ class ContentionWindowType:
 
     @strawberry.field
     async def items(self, info: Info) -> list[BacklogItemType]:
-        rows = await info.context.loaders.load_many(repo.items_by_ids, self.item_ids)
+        rows = await info.context.loaders.load_many(work_repo.items_by_ids, self.item_ids)
         return [BacklogItemType.from_model(r) for r in rows if r]
 
     @strawberry.field

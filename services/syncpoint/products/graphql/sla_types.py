@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from syncpoint.analysis.error_budget import ComplianceStatus as ComplianceStatusEnum
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.products import models
 from syncpoint.products import repository as repo
 from syncpoint.products.objectives import FieldChange, SlaDiff
@@ -36,12 +36,8 @@ ComplianceStatus = strawberry.enum(
 )
 
 
-def ints(node_ids: Iterable[str]) -> list[int]:
-    return [int(i) if str(i).isdigit() else -1 for i in node_ids]
-
-
 @strawberry.type(name="SloObjective", description="A runtime objective of one SLA version.")
-class SloObjectiveType(relay.Node):
+class SloObjectiveType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     key: str = strawberry.field(description="Stable across versions; measurements attach to it.")
     name: str
@@ -82,12 +78,7 @@ class SloObjectiveType(relay.Node):
             timeslice_minutes=m.timeslice_minutes,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[SloObjectiveType | None]:
-        rows = await info.context.loaders.load_many(repo.objectives_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.objectives_by_ids
 
 
 @strawberry.type(name="FieldChange", description="One field that differs between two versions.")
@@ -124,7 +115,7 @@ class SlaChangesType:
     description="A published SLA: runtime objectives and the request-turnaround promise. "
     "Immutable: publishing again adds a version.",
 )
-class SlaVersionType(relay.Node):
+class SlaVersionType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     number: int
     published_at: datetime
@@ -151,12 +142,7 @@ class SlaVersionType(relay.Node):
             published_by_id=m.published_by_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[SlaVersionType | None]:
-        rows = await info.context.loaders.load_many(repo.sla_versions_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.sla_versions_by_ids
 
     @strawberry.field
     async def product(self, info: Info) -> Product:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from syncpoint.core.models import utcnow
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
 from syncpoint.dependencies.models import Dependency
 from syncpoint.products import models
@@ -25,7 +25,6 @@ from syncpoint.products.graphql.ops_types import (
 from syncpoint.products.graphql.sla_types import (
     ObjectiveComplianceType,
     SlaVersionType,
-    ints,
 )
 from syncpoint.products.sla import export_openslo
 from syncpoint.products.slo import statuses_by_product
@@ -50,7 +49,7 @@ def _now(info: Info) -> datetime:
 @strawberry.type(
     name="ProductSubscription", description="A consumer team of a product, since a date."
 )
-class ProductSubscriptionType(relay.Node):
+class ProductSubscriptionType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     since: date
     until: date | None
@@ -69,12 +68,7 @@ class ProductSubscriptionType(relay.Node):
             team_id=m.team_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ProductSubscriptionType | None]:
-        rows = await info.context.loaders.load_many(repo.subscriptions_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.subscriptions_by_ids
 
     @strawberry.field
     def is_active(self) -> bool:
@@ -96,7 +90,7 @@ class ProductSubscriptionType(relay.Node):
     description="A shared product owned by a platform team: its promises (SLA versions), "
     "consumers, backlog and requests, and for COMPUTE its capacity and reservations.",
 )
-class ProductType(relay.Node):
+class ProductType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     slug: str
     name: str
@@ -123,12 +117,7 @@ class ProductType(relay.Node):
             owner_team_id=m.owner_team_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ProductType | None]:
-        rows = await info.context.loaders.load_many(repo.products_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.products_by_ids
 
     @strawberry.field
     async def owner_team(self, info: Info) -> TeamType:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time
 
 import strawberry
@@ -12,6 +11,7 @@ from strawberry.types import Info
 from syncpoint.blockers import repository as blockers_repo
 from syncpoint.blockers.graphql.types import BlockerType
 from syncpoint.core.clock import today
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
 from syncpoint.scrum_of_scrums import models
 from syncpoint.scrum_of_scrums import repository as repo
@@ -22,10 +22,6 @@ from syncpoint.teams.graphql.types import PersonType, TeamType
 
 Weekday = strawberry.enum(models.Weekday, name="Weekday")
 ActionItemStatus = strawberry.enum(models.ActionItemStatus, name="ActionItemStatus")
-
-
-def _ints(node_ids: Iterable[str]) -> list[int]:
-    return [int(i) if str(i).isdigit() else -1 for i in node_ids]
 
 
 async def _person(info: Info, person_id: int | None) -> PersonType | None:
@@ -54,7 +50,7 @@ async def _blocker(info: Info, blocker_id: int | None) -> BlockerType | None:
     description="A Scrum of Scrums: member teams with one representative each, a facilitator, "
     "a meeting cadence; forums nest and escalation climbs the parent chain.",
 )
-class ForumType(relay.Node):
+class ForumType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     name: str
     description: str
@@ -83,12 +79,7 @@ class ForumType(relay.Node):
             model=m,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ForumType | None]:
-        rows = await info.context.loaders.load_many(repo.forums_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.forums_by_ids
 
     @strawberry.field
     async def facilitator(self, info: Info) -> PersonType | None:
@@ -156,7 +147,7 @@ class ForumType(relay.Node):
 
 
 @strawberry.type(name="ForumMember", description="A team in a forum and its representative.")
-class ForumMemberType(relay.Node):
+class ForumMemberType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     added_on: date
     removed_on: date | None
@@ -169,12 +160,7 @@ class ForumMemberType(relay.Node):
             id=m.id, added_on=m.added_on, removed_on=m.removed_on, version=m.version, model=m
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ForumMemberType | None]:
-        rows = await info.context.loaders.load_many(repo.members_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.members_by_ids
 
     @strawberry.field
     async def team(self, info: Info) -> TeamType:
@@ -232,7 +218,7 @@ class DecisionType:
 
 
 @strawberry.type(name="Meeting", description="A held meeting of a forum and its outcomes.")
-class MeetingType(relay.Node):
+class MeetingType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     day: date = strawberry.field(name="date")
     version: int
@@ -243,12 +229,7 @@ class MeetingType(relay.Node):
     def from_model(cls, m: models.Meeting) -> MeetingType:
         return cls(id=m.id, day=m.date, version=m.version, created_at=m.created_at, model=m)
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[MeetingType | None]:
-        rows = await info.context.loaders.load_many(repo.meetings_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.meetings_by_ids
 
     @strawberry.field
     async def forum(self, info: Info) -> ForumType | None:
@@ -282,7 +263,7 @@ class MeetingType(relay.Node):
 
 
 @strawberry.type(name="ActionItem", description="A promise to a forum: owner, due date, status.")
-class ActionItemType(relay.Node):
+class ActionItemType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     title: str
     description: str
@@ -311,12 +292,7 @@ class ActionItemType(relay.Node):
             model=m,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ActionItemType | None]:
-        rows = await info.context.loaders.load_many(repo.action_items_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.action_items_by_ids
 
     @strawberry.field
     async def owner(self, info: Info) -> PersonType | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from syncpoint.core.clock import today
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.teams import models
 from syncpoint.teams import repository as repo
 
@@ -24,14 +24,10 @@ MembershipRole = strawberry.enum(models.MembershipRole, name="MembershipRole")
 InteractionMode = strawberry.enum(models.InteractionMode, name="InteractionMode")
 
 
-def _ints(node_ids: Iterable[str]) -> list[int]:
-    return [int(i) if str(i).isdigit() else -1 for i in node_ids]
-
-
 @strawberry.type(
     name="Group", description="A value stream, tribe, release train or the organisation."
 )
-class GroupType(relay.Node):
+class GroupType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     slug: str
     name: str
@@ -54,12 +50,7 @@ class GroupType(relay.Node):
             parent_id=m.parent_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[GroupType | None]:
-        rows = await info.context.loaders.load_many(repo.groups_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.groups_by_ids
 
     @strawberry.field
     async def parent(self, info: Info) -> GroupType | None:
@@ -100,7 +91,7 @@ async def group_path(info: Info, group_id: int) -> list[GroupType]:
 
 
 @strawberry.type(name="Team", description="A team and its Team API (how to work with it).")
-class TeamType(relay.Node):
+class TeamType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     slug: str
     name: str
@@ -135,12 +126,7 @@ class TeamType(relay.Node):
             group_id=m.group_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[TeamType | None]:
-        rows = await info.context.loaders.load_many(repo.teams_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.teams_by_ids
 
     @strawberry.field
     async def group(self, info: Info) -> GroupType:
@@ -181,7 +167,7 @@ class TeamType(relay.Node):
 
 
 @strawberry.type(name="Person")
-class PersonType(relay.Node):
+class PersonType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     name: str
     email: str
@@ -200,12 +186,7 @@ class PersonType(relay.Node):
             archived_at=m.archived_at,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[PersonType | None]:
-        rows = await info.context.loaders.load_many(repo.people_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.people_by_ids
 
     @strawberry.field(description="The person's memberships; ended ones only with includeEnded.")
     async def memberships(self, info: Info, include_ended: bool = False) -> list[MembershipType]:
@@ -214,7 +195,7 @@ class PersonType(relay.Node):
 
 
 @strawberry.type(name="Membership", description="A person in a team with a role.")
-class MembershipType(relay.Node):
+class MembershipType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     role: MembershipRole  # type: ignore[valid-type]
     started_on: date
@@ -235,12 +216,7 @@ class MembershipType(relay.Node):
             team_id=m.team_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[MembershipType | None]:
-        rows = await info.context.loaders.load_many(repo.memberships_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.memberships_by_ids
 
     @strawberry.field
     def is_active(self) -> bool:
@@ -262,7 +238,7 @@ class MembershipType(relay.Node):
     description="Two teams working together. X_AS_A_SERVICE: team provides, partner consumes; "
     "FACILITATING: team facilitates partner.",
 )
-class InteractionType(relay.Node):
+class InteractionType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     mode: InteractionMode  # type: ignore[valid-type]
     purpose: str
@@ -285,12 +261,7 @@ class InteractionType(relay.Node):
             model=m,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[InteractionType | None]:
-        rows = await info.context.loaders.load_many(repo.interactions_by_ids, _ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.interactions_by_ids
 
     @strawberry.field
     async def team(self, info: Info) -> TeamType:

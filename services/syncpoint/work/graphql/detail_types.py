@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
 from syncpoint.work import models
@@ -17,10 +17,6 @@ from syncpoint.work.criteria import CriterionCheck, check_criterion, describe
 
 Comparator = strawberry.enum(models.Comparator, name="Comparator")
 ChecklistKind = strawberry.enum(models.ChecklistKind, name="ChecklistKind")
-
-
-def ints(node_ids: Iterable[str]) -> list[int]:
-    return [int(i) if str(i).isdigit() else -1 for i in node_ids]
 
 
 async def person(info: Info, person_id: int | None) -> PersonType | None:
@@ -43,7 +39,7 @@ class MetricValue:
 @strawberry.type(
     name="MetricObservation", description="Metric values observed together (one evaluation run)."
 )
-class MetricObservationType(relay.Node):
+class MetricObservationType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     values: list[MetricValue]
     run_url: str | None
@@ -63,12 +59,7 @@ class MetricObservationType(relay.Node):
             recorded_by_id=m.recorded_by_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[MetricObservationType | None]:
-        rows = await info.context.loaders.load_many(repo.observations_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.observations_by_ids
 
     @strawberry.field
     async def recorded_by(self, info: Info) -> PersonType | None:
@@ -133,7 +124,7 @@ def judge(
 
 
 @strawberry.type(name="ChecklistItem", description="A check of a team's Definition of Ready/Done.")
-class ChecklistItemType(relay.Node):
+class ChecklistItemType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     kind: ChecklistKind  # type: ignore[valid-type]
     text: str
@@ -152,12 +143,7 @@ class ChecklistItemType(relay.Node):
             team_id=m.team_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ChecklistItemType | None]:
-        rows = await info.context.loaders.load_many(repo.checklist_items_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.checklist_items_by_ids
 
     @strawberry.field
     async def team(self, info: Info) -> TeamType:
@@ -177,7 +163,7 @@ class ItemCheckState:
 
 
 @strawberry.type(name="ItemChange", description="One change of an item (who, when, from, to).")
-class ItemChangeType(relay.Node):
+class ItemChangeType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     field: str
     old_value: str | None
@@ -198,12 +184,7 @@ class ItemChangeType(relay.Node):
             actor_id=m.actor_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ItemChangeType | None]:
-        rows = await info.context.loaders.load_many(repo.changes_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.changes_by_ids
 
     @strawberry.field
     async def actor(self, info: Info) -> PersonType | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +11,7 @@ from strawberry.types import Info
 
 from syncpoint.analysis.model import CLOSED_STATUSES, RESEARCH_KINDS
 from syncpoint.core.clock import today
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
 from syncpoint.teams.graphql.types import TeamType
 from syncpoint.work import models
@@ -24,7 +24,6 @@ from syncpoint.work.graphql.detail_types import (
     ItemChangeType,
     ItemCheckState,
     MetricObservationType,
-    ints,
     judge,
     person,
     team,
@@ -42,7 +41,6 @@ __all__ = [
     "ItemKind",
     "ItemStatus",
     "MetricObservationType",
-    "ints",
     "judge",
     "person",
     "team",
@@ -70,7 +68,7 @@ IntegrationPoint = Annotated["IntegrationPointType", strawberry.lazy(_DEPENDENCI
 
 
 @strawberry.type(name="BacklogItem", description="A piece of a team's ML work.")
-class BacklogItemType(relay.Node):
+class BacklogItemType(LoadedNode, relay.Node):
     id: relay.NodeID[int]
     key: str
     title: str
@@ -117,12 +115,7 @@ class BacklogItemType(relay.Node):
             sprint_id=m.sprint_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[BacklogItemType | None]:
-        rows = await info.context.loaders.load_many(repo.items_by_ids, ints(node_ids))
-        return [cls.from_model(r) if r else None for r in rows]
+    node_loader = repo.items_by_ids
 
     @strawberry.field(description="value / effort (null when either is unknown).")
     def value_effort_ratio(self) -> float | None:

@@ -273,8 +273,3 @@ def late_dependency_ids(inp: AnalysisInput, candidates: Iterable[int]) -> list[i
         if (dependency_timing(inp, dep).late_by_days or 0) > 0:
             late.append(dep_id)
     return late
-
-
-def forget_analysis_input(ctx: Any) -> None:
-    """Drop the request's cached inputs (after a change within the same request)."""
-    ctx.extras.pop(_CACHE_KEY, None)

@@ -18,7 +18,6 @@ from syncpoint.core.auth import allowed
 from syncpoint.core.errors import UserError
 from syncpoint.core.ids import decode_id, decode_optional, provided
 from syncpoint.core.mutations import mutate
-from syncpoint.dependencies.snapshot import forget_analysis_input
 
 UNSET = strawberry.UNSET
 
@@ -103,7 +102,6 @@ class BlockersMutation:
         ctx = info.context
 
         async def action() -> models.Blocker:
-            forget_analysis_input(ctx)
             return await svc.raise_blocker(
                 ctx.session,
                 ctx.actor,
@@ -160,7 +158,6 @@ class BlockersMutation:
         ctx = info.context
 
         async def action() -> models.Blocker:
-            forget_analysis_input(ctx)
             return await svc.resolve_blocker(
                 ctx.session,
                 ctx.actor,

@@ -14,7 +14,8 @@ from syncpoint.cadence.graphql.types import CadenceType, ServiceLevelExpectation
 from syncpoint.core.auth import allowed
 from syncpoint.core.errors import UserError
 from syncpoint.core.ids import decode_id, provided
-from syncpoint.work.graphql.mutations import BacklogItemPayload, run
+from syncpoint.core.mutations import mutate
+from syncpoint.work.graphql.mutations import BacklogItemPayload
 from syncpoint.work.graphql.queries import sprint_key
 from syncpoint.work.graphql.types import BacklogItemType
 from syncpoint.work.models import BacklogItem
@@ -133,7 +134,7 @@ class CadenceMutation:
                 effective_from=input.effective_from,
             )
 
-        return await run(info, action, CadencePayload, "cadence", CadenceType.from_model)
+        return await mutate(info, action, CadencePayload, "cadence", CadenceType.from_model)
 
     @strawberry.mutation(permission_classes=[allowed(svc.SET_SLE)])
     async def set_service_level_expectation(
@@ -151,7 +152,7 @@ class CadenceMutation:
                 effective_from=input.effective_from,
             )
 
-        return await run(
+        return await mutate(
             info,
             action,
             ServiceLevelExpectationPayload,
@@ -177,7 +178,7 @@ class CadenceMutation:
                 goal=input.goal,
             )
 
-        return await run(info, action, SprintPayload, "sprint", SprintType.from_model)
+        return await mutate(info, action, SprintPayload, "sprint", SprintType.from_model)
 
     @strawberry.mutation(permission_classes=[allowed(svc.UPDATE_SPRINT)])
     async def update_sprint(self, info: Info, input: UpdateSprintInput) -> SprintPayload:
@@ -189,7 +190,7 @@ class CadenceMutation:
                 ctx.session, ctx.actor, sprint_key(input.id, "id"), input.version, changes
             )
 
-        return await run(info, action, SprintPayload, "sprint", SprintType.from_model)
+        return await mutate(info, action, SprintPayload, "sprint", SprintType.from_model)
 
     @strawberry.mutation(
         description="Plan an item into a sprint of its team (generated or stored), or take it "
@@ -210,7 +211,7 @@ class CadenceMutation:
                 note=input.note,
             )
 
-        return await run(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
+        return await mutate(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
 
     @strawberry.mutation(permission_classes=[allowed(svc.START_SPRINT)])
     async def start_sprint(self, info: Info, input: SprintVersionInput) -> SprintPayload:
@@ -221,7 +222,7 @@ class CadenceMutation:
                 ctx.session, ctx.actor, sprint_key(input.id, "id"), input.version
             )
 
-        return await run(info, action, SprintPayload, "sprint", SprintType.from_model)
+        return await mutate(info, action, SprintPayload, "sprint", SprintType.from_model)
 
     @strawberry.mutation(
         description="Close a sprint: committed vs done are recorded; research items carry over "
@@ -241,4 +242,4 @@ class CadenceMutation:
                 ctx.session, ctx.actor, sprint_key(input.id, "id"), input.version, carry
             )
 
-        return await run(info, action, SprintPayload, "sprint", SprintType.from_model)
+        return await mutate(info, action, SprintPayload, "sprint", SprintType.from_model)

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from syncpoint.core.auth import allowed
 from syncpoint.core.errors import UserError
 from syncpoint.core.ids import decode_id, provided
+from syncpoint.core.mutations import mutate
 from syncpoint.dependencies import models
 from syncpoint.dependencies import service as svc
 from syncpoint.dependencies.graphql.types import (
@@ -18,7 +19,6 @@ from syncpoint.dependencies.graphql.types import (
     DependencyNode,
     IntegrationPointType,
 )
-from syncpoint.work.graphql.mutations import run
 
 UNSET = strawberry.UNSET
 
@@ -128,7 +128,9 @@ class DependenciesMutation:
                 description=input.description,
             )
 
-        return await run(info, action, DependencyPayload, "dependency", DependencyNode.from_model)
+        return await mutate(
+            info, action, DependencyPayload, "dependency", DependencyNode.from_model
+        )
 
     @strawberry.mutation(permission_classes=[allowed(svc.UPDATE_DEPENDENCY)])
     async def update_dependency(
@@ -144,7 +146,9 @@ class DependenciesMutation:
                 ctx.session, ctx.actor, decode_id(input.id, "Dependency"), input.version, changes
             )
 
-        return await run(info, action, DependencyPayload, "dependency", DependencyNode.from_model)
+        return await mutate(
+            info, action, DependencyPayload, "dependency", DependencyNode.from_model
+        )
 
     @strawberry.mutation(
         description="The need is met: status SATISFIED.",
@@ -164,7 +168,9 @@ class DependenciesMutation:
                 models.DependencyStatus.SATISFIED,
             )
 
-        return await run(info, action, DependencyPayload, "dependency", DependencyNode.from_model)
+        return await mutate(
+            info, action, DependencyPayload, "dependency", DependencyNode.from_model
+        )
 
     @strawberry.mutation(
         description="Not needed any more: status CANCELLED.",
@@ -184,7 +190,9 @@ class DependenciesMutation:
                 models.DependencyStatus.CANCELLED,
             )
 
-        return await run(info, action, DependencyPayload, "dependency", DependencyNode.from_model)
+        return await mutate(
+            info, action, DependencyPayload, "dependency", DependencyNode.from_model
+        )
 
     @strawberry.mutation(permission_classes=[allowed(svc.CREATE_INTEGRATION_POINT)])
     async def create_integration_point(
@@ -202,7 +210,7 @@ class DependenciesMutation:
                 item_ids=_items(input.item_ids),
             )
 
-        return await run(
+        return await mutate(
             info,
             action,
             IntegrationPointPayload,
@@ -222,7 +230,7 @@ class DependenciesMutation:
                 ctx.session, ctx.actor, _point(input.id), input.version, changes
             )
 
-        return await run(
+        return await mutate(
             info,
             action,
             IntegrationPointPayload,
@@ -241,7 +249,7 @@ class DependenciesMutation:
                 ctx.session, ctx.actor, _point(input.id), input.version, _items(input.item_ids)
             )
 
-        return await run(
+        return await mutate(
             info,
             action,
             IntegrationPointPayload,
@@ -260,7 +268,7 @@ class DependenciesMutation:
                 ctx.session, ctx.actor, _point(input.id), input.version, _items(input.item_ids)
             )
 
-        return await run(
+        return await mutate(
             info,
             action,
             IntegrationPointPayload,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -13,7 +12,6 @@ from syncpoint.core.auth import allowed
 from syncpoint.core.errors import UserError
 from syncpoint.core.ids import decode_id, provided
 from syncpoint.core.mutations import mutate, run_mutation
-from syncpoint.dependencies.snapshot import forget_analysis_input
 from syncpoint.work import checklists as checks
 from syncpoint.work import models
 from syncpoint.work import repository as repo
@@ -31,20 +29,6 @@ from syncpoint.work.graphql.types import (
 )
 
 UNSET = strawberry.UNSET
-T = TypeVar("T")
-P = TypeVar("P")
-
-
-async def run(
-    info: Info,
-    action: Callable[[], Awaitable[T]],
-    payload: Callable[..., P],
-    field: str,
-    convert: Callable[[T], object],
-) -> P:
-    """`mutate`, after dropping the request's cached analysis input (the data changes)."""
-    forget_analysis_input(info.context)
-    return await mutate(info, action, payload, field, convert)
 
 
 @strawberry.input
@@ -214,7 +198,7 @@ class WorkMutation:
                 key=input.key,
             )
 
-        return await run(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
+        return await mutate(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
 
     @strawberry.mutation(permission_classes=[allowed(svc.UPDATE_ITEM)])
     async def update_backlog_item(
@@ -230,7 +214,7 @@ class WorkMutation:
                 ctx.session, ctx.actor, _item_id(input.id, "id"), input.version, changes
             )
 
-        return await run(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
+        return await mutate(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
 
     @strawberry.mutation(
         description="Move an item to a status with a note (kept in its history). DONE dates "
@@ -252,7 +236,7 @@ class WorkMutation:
                 note=input.note,
             )
 
-        return await run(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
+        return await mutate(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
 
     @strawberry.mutation(permission_classes=[allowed(svc.SET_CRITERIA)])
     async def set_acceptance_criteria(
@@ -269,7 +253,7 @@ class WorkMutation:
                 [_criterion(c) for c in input.criteria],
             )
 
-        return await run(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
+        return await mutate(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
 
     @strawberry.mutation(
         description="Record metric values of one evaluation run; returns the criteria judged.",
@@ -289,7 +273,6 @@ class WorkMutation:
                 input.run_url,
             )
 
-        forget_analysis_input(ctx)
         out = await run_mutation(info, action)
         if out.value is None:
             return MetricObservationPayload(errors=out.errors)
@@ -316,7 +299,9 @@ class WorkMutation:
                 position=input.position,
             )
 
-        return await run(info, action, ChecklistItemPayload, "check", ChecklistItemType.from_model)
+        return await mutate(
+            info, action, ChecklistItemPayload, "check", ChecklistItemType.from_model
+        )
 
     @strawberry.mutation(permission_classes=[allowed(checks.ARCHIVE_CHECK)])
     async def archive_checklist_item(
@@ -329,7 +314,9 @@ class WorkMutation:
                 ctx.session, ctx.actor, decode_id(input.id, "ChecklistItem")
             )
 
-        return await run(info, action, ChecklistItemPayload, "check", ChecklistItemType.from_model)
+        return await mutate(
+            info, action, ChecklistItemPayload, "check", ChecklistItemType.from_model
+        )
 
     @strawberry.mutation(permission_classes=[allowed(checks.MARK_CHECK)])
     async def mark_item_check(self, info: Info, input: ItemCheckInput) -> BacklogItemPayload:
@@ -343,7 +330,7 @@ class WorkMutation:
                 decode_id(input.check_id, "ChecklistItem", "checkId"),
             )
 
-        return await run(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
+        return await mutate(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
 
     @strawberry.mutation(permission_classes=[allowed(checks.UNMARK_CHECK)])
     async def unmark_item_check(self, info: Info, input: ItemCheckInput) -> BacklogItemPayload:
@@ -357,4 +344,4 @@ class WorkMutation:
                 decode_id(input.check_id, "ChecklistItem", "checkId"),
             )
 
-        return await run(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)
+        return await mutate(info, action, BacklogItemPayload, "item", BacklogItemType.from_model)

@@ -142,3 +142,17 @@ async def test_team_member_writes_only_their_own_team(api, session):
         },
     )
     assert move[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_nodes_load_in_one_batch_whatever_the_number_of_ids(api, session, count_statements):
+    teams = [await make_team(session) for _ in range(10)]
+    await api.login(Role.VIEWER)
+
+    async def statements(count: int) -> int:
+        ids = [gid("Team", t.id) for t in teams[:count]]
+        count_statements.count = 0
+        data = await api.gql(NODES, {"ids": ids})
+        assert [n["slug"] for n in data["nodes"]] == [t.slug for t in teams[:count]]
+        return count_statements.count
+
+    assert await statements(2) == await statements(10)

@@ -90,15 +90,21 @@ class SerialSession(AsyncSession):
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
-        """Run a block in a SAVEPOINT: on error only that block's changes are undone."""
+        """Run a block in a SAVEPOINT: on error only that block's changes are undone.
+
+        The lock is taken per statement, not for the whole block: work the block waits for may
+        run in another task (a DataLoader batch) and must still reach the session.
+        """
         async with self._io_lock.hold():
             nested = await self.begin_nested()
-            try:
-                yield
-            except BaseException:
+        try:
+            yield
+        except BaseException:
+            async with self._io_lock.hold():
                 await nested.rollback()
-                raise
-            else:
+            raise
+        else:
+            async with self._io_lock.hold():
                 await nested.commit()
 
 

@@ -7,6 +7,7 @@ operation, whatever failed before execution) rather than in a schema extension, 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -101,12 +102,13 @@ class NodeQuery:
             raise SyncpointError(
                 f"At most {MAX_NODES} ids at once.", field="ids", code=ErrorCode.BAD_PAGINATION
             )
-        return [await _resolve(info, gid) for gid in ids]
+        # Resolved together so each type's DataLoader fetches all its ids in one batch.
+        return list(await asyncio.gather(*(_resolve(info, gid) for gid in ids)))
 
 
 async def _resolve(info: Info, gid: relay.GlobalID) -> Any:
     try:
         return await gid.resolve_node(info, required=False)
-    except (ValueError, KeyError, AttributeError):
-        # An id of an unknown type is simply not found.
+    except GlobalIDValueError:
+        # An id of an unknown type, or of a type that is not a Node, is simply not found.
         return None

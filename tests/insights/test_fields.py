@@ -46,3 +46,36 @@ async def test_integration_point_risk_and_none_once_archived(session):
     assert risk.integration_date == date(2027, 2, 20)
     assert [t.late_by_days for t in risk.teams] == [0, 3]
     assert archived is None
+
+
+DEPENDENCY_FLAGS = """
+query($id: ID!, $asOf: Date!) {
+  node(id: $id) {
+    ... on Dependency { lateByDays(asOf: $asOf) flags(asOf: $asOf) { code numbers } }
+  }
+}"""
+
+POINT_RISK = """
+query($id: ID!, $asOf: Date!) {
+  node(id: $id) {
+    ... on IntegrationPoint { risk(asOf: $asOf) { atRisk teams { team { name } lateByDays } } }
+  }
+}"""
+
+
+async def test_flags_and_risk_are_fields_of_dependency_and_integration_point(api, session):
+    from strawberry.relay import to_base64
+
+    from syncpoint.core.auth import Role
+
+    ex = await worked_example(session)
+    await api.login(Role.VIEWER)
+    variables = {"id": to_base64("Dependency", ex.r7_needs_fs12.id), "asOf": AS_OF.isoformat()}
+    dependency = (await api.gql(DEPENDENCY_FLAGS, variables))["node"]
+    assert dependency["lateByDays"] == 7
+    assert [f["code"] for f in dependency["flags"]] == ["LATE", "CADENCE_MISALIGNED"]
+    assert dependency["flags"][0]["numbers"]["lateByDays"] == 7
+    variables = {"id": to_base64("IntegrationPoint", ex.launch.id), "asOf": AS_OF.isoformat()}
+    risk = (await api.gql(POINT_RISK, variables))["node"]["risk"]
+    assert risk["atRisk"] is True
+    assert [team["lateByDays"] for team in risk["teams"]] == [0, 3]

@@ -88,10 +88,9 @@ def create_app(
         return Context(session=session, actor=actor, settings=settings)
 
     graphql = SubscriptionRouter(
-        build_schema(),
+        build_schema(mask_unexpected=settings.is_production),
         context_getter=get_context,
         graphql_ide="graphiql" if not settings.is_production else None,
-        mask_unexpected=settings.is_production,
     )
     app.include_router(graphql, prefix="/graphql")
     app.include_router(calendar_router)

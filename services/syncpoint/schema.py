@@ -14,7 +14,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
 from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
-from syncpoint.core.graphql import NodeQuery
+from syncpoint.core.graphql import NodeQuery, SyncpointSchema
 from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
 from syncpoint.insights.graphql import InsightsQuery
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
@@ -56,9 +56,10 @@ class Subscription(BlockersSubscription):
     pass
 
 
-def build_schema() -> strawberry.Schema:
-    """The schema with its extensions: parser and validation caches, document size limits."""
-    return strawberry.Schema(
+def build_schema(*, mask_unexpected: bool = False) -> strawberry.Schema:
+    """The schema with its extensions (parser and validation caches, document size limits) and
+    stable error codes; `mask_unexpected` hides unexpected errors' details (production)."""
+    return SyncpointSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -70,6 +71,7 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: MaxAliasesLimiter(max_alias_count=30),
         ],
+        mask_unexpected=mask_unexpected,
     )
 
 

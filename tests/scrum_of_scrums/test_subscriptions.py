@@ -152,6 +152,30 @@ async def test_forum_subscribers_get_their_teams_events_in_order(sqlite_app):
     assert second["payload"]["data"]["blockerEvents"]["newValue"] == "SCRUM_OF_SCRUMS"
 
 
+async def test_subscription_errors_carry_stable_codes(sqlite_app):
+    app, url = sqlite_app
+    engine = make_engine(url, pool=False)
+    async with make_sessionmaker(engine)() as session:
+        viewer = (await create_token(session, role=Role.VIEWER, person_id=None, days=1)).secret
+        await session.commit()
+    await engine.dispose()
+
+    async with client_for(app) as client, graphql_ws(client, viewer) as ws:
+        await subscribe(ws, SUBSCRIPTION, {"forumId": gid("Forum", 987654)})
+        unknown = await next_message(ws)
+        await ws.send_json(
+            {"id": "2", "type": "subscribe", "payload": {"query": "subscription { nope }"}}
+        )
+        malformed = await next_message(ws)
+        while malformed.get("id") != "2":  # subscription 1 completes after its error
+            malformed = await next_message(ws)
+
+    errors = unknown["payload"] if unknown["type"] == "error" else unknown["payload"]["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"]
+    assert malformed["type"] == "error", malformed
+    assert [e["extensions"]["code"] for e in malformed["payload"]] == ["GRAPHQL_VALIDATION_FAILED"]
+
+
 async def test_an_invalid_token_closes_the_connection(sessionmaker, settings):
     app = create_app(settings, sessionmaker=sessionmaker)
 

@@ -1,8 +1,9 @@
 """Schema-wide GraphQL machinery: the request's transaction, error codes and masking, Relay nodes.
 
-The commit and the error codes live in the router's `process_result` (run once after every HTTP
-operation, whatever failed before execution) rather than in a schema extension, whose
-`on_operation` does not resume after a parse error.
+The commit lives in the router's `process_result` (run once after every HTTP operation, whatever
+failed before execution) rather than in a schema extension, whose `on_operation` does not resume
+after a parse error. Error codes are given in `SyncpointSchema.process_errors`, which strawberry
+calls for every operation on every transport (HTTP and WebSocket).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from strawberry import relay
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.relay.types import GlobalIDValueError
-from strawberry.types import ExecutionResult, Info
+from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
@@ -30,8 +31,9 @@ NODES = read_policy("nodes")
 MAX_NODES = 100
 
 
-def code_error(error: GraphQLError, *, mask_unexpected: bool) -> GraphQLError:
-    """Give an error its stable `extensions.code`; hide an unexpected error's details if asked."""
+def code_error(error: GraphQLError, *, mask_unexpected: bool) -> None:
+    """Give an error (in place) its stable `extensions.code`; log an unexpected one and, if
+    asked, hide its details."""
     original = error.original_error
     extensions = dict(error.extensions or {})
     if isinstance(original, SyncpointError):
@@ -51,19 +53,30 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> GraphQLError:
         log.error("unexpected error in %s", error.path, exc_info=original)
         extensions["code"] = ErrorCode.INTERNAL.value
         if mask_unexpected:
-            return GraphQLError(
-                "Unexpected error.", nodes=error.nodes, path=error.path, extensions=extensions
-            )
+            error.message = "Unexpected error."
+            error.original_error = None
     error.extensions = extensions
-    return error
+
+
+class SyncpointSchema(strawberry.Schema):
+    """The schema, coding its errors where strawberry processes them: once per operation on
+    every transport (HTTP and WebSocket alike), before the result is sent."""
+
+    def __init__(self, *args: Any, mask_unexpected: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mask_unexpected = mask_unexpected
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Expected errors (validation, permission) are the caller's business, not server
+        # errors; only unexpected ones are logged (by code_error).
+        for error in errors:
+            code_error(error, mask_unexpected=self.mask_unexpected)
 
 
 class SyncpointRouter(GraphQLRouter[Any, None]):
     """GraphQL over HTTP with one transaction per request, committed after the operation."""
-
-    def __init__(self, *args: Any, mask_unexpected: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.mask_unexpected = mask_unexpected
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -78,10 +91,6 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
                 error = GraphQLError("The change could not be saved; nothing was changed.")
                 error.extensions = {"code": ErrorCode.CONFLICT.value}
                 result = ExecutionResult(data=None, errors=[error])
-        if result.errors:
-            result.errors = [
-                code_error(e, mask_unexpected=self.mask_unexpected) for e in result.errors
-            ]
         return await super().process_result(request, result)
 
 

@@ -53,11 +53,49 @@ class SyncpointError(Exception):
     def to_user_error(self) -> UserError:
         return UserError(field=self.field, message=self.message, code=self.code)
 
+    def to_user_errors(self) -> list[UserError]:
+        return [self.to_user_error()]
+
 
 class DomainError(SyncpointError):
     """A rule of the domain refused the request."""
 
     code = ErrorCode.INVALID
+
+
+class Invalid(DomainError):
+    """Several problems with one request, reported together (each with its field)."""
+
+    def __init__(self, errors: list[UserError]) -> None:
+        super().__init__(
+            "; ".join(e.message for e in errors), field=errors[0].field if errors else None
+        )
+        self.errors = errors
+
+    def to_user_errors(self) -> list[UserError]:
+        return list(self.errors)
+
+
+class Problems:
+    """Collects every problem of an input so they are reported at once, not one per round trip."""
+
+    def __init__(self) -> None:
+        self.errors: list[UserError] = []
+
+    def add(self, field: str | None, message: str, code: ErrorCode = ErrorCode.INVALID) -> None:
+        self.errors.append(UserError(field=field, message=message, code=code))
+
+    def require(self, value: object, field: str, message: str) -> None:
+        """Record a REQUIRED problem when `value` is missing (None or blank text)."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.add(field, message, ErrorCode.REQUIRED)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise Invalid(list(self.errors))
 
 
 class NotFoundError(DomainError):

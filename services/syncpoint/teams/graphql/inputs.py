@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from syncpoint.core.errors import UserError
+from syncpoint.core.inputs import optional, ref
 from syncpoint.teams import models
 from syncpoint.teams.graphql.types import (
     Framework,
@@ -33,24 +34,29 @@ class CreateGroupInput:
     name: str
     kind: GroupKind = models.GroupKind.OTHER  # type: ignore[valid-type]
     description: str = ""
-    parent_id: relay.GlobalID | None = None
+    parent_id: relay.GlobalID | None = ref("Group", default=None)
 
 
 @strawberry.input
 class UpdateGroupInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = ref("Group")
     version: int = strawberry.field(description="The version you read; stale versions conflict.")
-    name: str | None = UNSET
-    kind: GroupKind | None = UNSET  # type: ignore[valid-type]
-    description: str | None = UNSET
-    parent_id: relay.GlobalID | None = strawberry.field(
-        default=UNSET, description="New parent; null makes it a top-level group."
+    name: str | None = optional()
+    kind: GroupKind | None = optional()  # type: ignore[valid-type]
+    description: str | None = optional()
+    parent_id: relay.GlobalID | None = ref(
+        "Group",
+        optional=True,
+        nullable=True,
+        description="New parent; null makes it a top-level group.",
     )
 
 
 @strawberry.input
 class VersionedIdInput:
-    id: relay.GlobalID
+    """An object's id and the version you read (archiving refuses stale versions)."""
+
+    id: relay.GlobalID = ref(None)
     version: int
 
 
@@ -58,7 +64,7 @@ class VersionedIdInput:
 class CreateTeamInput:
     slug: str
     name: str
-    group_id: relay.GlobalID
+    group_id: relay.GlobalID = ref("Group")
     topology: Topology  # type: ignore[valid-type]
     framework: Framework  # type: ignore[valid-type]
     focus: str = ""
@@ -70,17 +76,17 @@ class CreateTeamInput:
 
 @strawberry.input
 class UpdateTeamInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = ref("Team")
     version: int
-    name: str | None = UNSET
-    group_id: relay.GlobalID | None = UNSET
-    topology: Topology | None = UNSET  # type: ignore[valid-type]
-    framework: Framework | None = UNSET  # type: ignore[valid-type]
-    focus: str | None = UNSET
-    channels: list[str] | None = UNSET
-    daily_sync_time: time | None = UNSET
-    time_zone: str | None = UNSET
-    ways_of_working: str | None = UNSET
+    name: str | None = optional()
+    group_id: relay.GlobalID | None = ref("Group", optional=True)
+    topology: Topology | None = optional()  # type: ignore[valid-type]
+    framework: Framework | None = optional()  # type: ignore[valid-type]
+    focus: str | None = optional()
+    channels: list[str] | None = optional()
+    daily_sync_time: time | None = optional(nullable=True, description="null: no daily sync.")
+    time_zone: str | None = optional()
+    ways_of_working: str | None = optional()
 
 
 @strawberry.input
@@ -92,39 +98,39 @@ class CreatePersonInput:
 
 @strawberry.input
 class UpdatePersonInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = ref("Person")
     version: int
-    name: str | None = UNSET
-    email: str | None = UNSET
-    title: str | None = UNSET
+    name: str | None = optional()
+    email: str | None = optional()
+    title: str | None = optional()
 
 
 @strawberry.input
 class AddMembershipInput:
-    person_id: relay.GlobalID
-    team_id: relay.GlobalID
+    person_id: relay.GlobalID = ref("Person")
+    team_id: relay.GlobalID = ref("Team")
     role: MembershipRole  # type: ignore[valid-type]
     started_on: date | None = None
 
 
 @strawberry.input
 class ChangeMembershipInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = ref("Membership")
     version: int
     role: MembershipRole  # type: ignore[valid-type]
 
 
 @strawberry.input
 class EndInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = ref(None)
     version: int
     ended_on: date | None = strawberry.field(default=None, description="Default: today.")
 
 
 @strawberry.input
 class StartInteractionInput:
-    team_id: relay.GlobalID
-    partner_id: relay.GlobalID
+    team_id: relay.GlobalID = ref("Team")
+    partner_id: relay.GlobalID = ref("Team")
     mode: InteractionMode  # type: ignore[valid-type]
     purpose: str = ""
     starts_on: date | None = None
@@ -133,11 +139,11 @@ class StartInteractionInput:
 
 @strawberry.input
 class UpdateInteractionInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = ref("Interaction")
     version: int
-    mode: InteractionMode | None = UNSET  # type: ignore[valid-type]
-    purpose: str | None = UNSET
-    expected_end: date | None = UNSET
+    mode: InteractionMode | None = optional()  # type: ignore[valid-type]
+    purpose: str | None = optional()
+    expected_end: date | None = optional(nullable=True, description="null: open-ended.")
 
 
 # ---- payloads -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -120,12 +121,26 @@ def permissions(
     write.write_text(pattern.sub(lambda _m: f"{start}\n{table}\n{end}", text))
 
 
+class DemoScale(StrEnum):
+    DEMO = "demo"
+    LARGE = "large"
+
+
 @app.command()
 def demo(
     force: Annotated[bool, typer.Option(help="Load even if the database has data.")] = False,
     if_empty: Annotated[bool, typer.Option(help="Do nothing (exit 0) if data exists.")] = False,
+    scale: Annotated[
+        DemoScale,
+        typer.Option(case_sensitive=False, help="demo: 12 teams; large: 500 teams, in bulk."),
+    ] = DemoScale.DEMO,
+    teams: Annotated[
+        int | None,
+        typer.Option(min=1, max=5000, help="With --scale large: this many teams instead."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="With --scale large: the generator's seed.")] = 1,
 ) -> None:
-    """Load the demo organisation into an empty database."""
+    """Load the demo organisation (or a large synthetic one) into an empty database."""
     from syncpoint.demo import database_is_empty, load_demo
 
     async def work(session: SerialSession) -> str:
@@ -135,10 +150,31 @@ def demo(
             if not force:
                 err.print("[red]The database is not empty.[/red] Use --force to load anyway.")
                 raise typer.Exit(code=1)
+        if scale is DemoScale.LARGE or teams is not None:
+            return await _load_large(session, teams, seed)
         summary = await load_demo(session)
         return f"Demo organisation loaded: {summary}"
 
     console.print(_in_session(work))
+
+
+async def _load_large(session: SerialSession, teams: int | None, seed: int) -> str:
+    from rich.progress import Progress
+
+    from syncpoint.core.clock import today
+    from syncpoint.demo.large import LARGE, Scale, generate, load_large
+
+    with console.status("Generating the organisation..."):
+        org = generate(Scale.for_teams(teams) if teams else LARGE, seed, today())
+    total = sum(len(rows) for rows in org.tables.values())
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("Loading rows", total=total)
+
+        def advance(table: str, rows: int) -> None:
+            bar.update(task, advance=rows, description=f"Loading {table}")
+
+        await load_large(session, org, advance)
+    return f"Large organisation loaded (seed {seed}): {org.summary()}; {total:,} rows."
 
 
 @app.command("map")

@@ -15,7 +15,13 @@ from benchmarks.report import Row, table
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--part", choices=("all", "enterprise", "demo"), default="all")
+    parser.add_argument("--part", choices=("all", "enterprise", "demo", "http"), default="all")
+    parser.add_argument(
+        "--large", action="store_true", help="HTTP part on the large organisation (500 teams)."
+    )
+    parser.add_argument("--seconds", type=int, help="Seconds per HTTP run (default 4, large 15).")
+    parser.add_argument("--workers", type=int, default=2, help="API worker processes.")
+    parser.add_argument("--reload", action="store_true", help="Reload the benchmark database.")
     args = parser.parse_args(argv)
     rows: list[Row] = []
     if args.part in ("all", "enterprise"):
@@ -30,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
             table("Part 2: demo organisation (SQLite, migrations, ASGI)", part) + "\n\n"
         )
         rows += part
+    if args.part in ("all", "http"):
+        from benchmarks import http_load
+
+        scale = "large" if args.large else "demo"
+        seconds = args.seconds or (15 if args.large else 4)
+        report = http_load.run(scale, seconds, args.workers, reload=args.reload)
+        sys.stdout.write("Part 3: " + http_load.markdown(report) + "\n")
     failed = [r.name for r in rows if r.passed is False]
     sys.stdout.write(f"FAIL: {', '.join(failed)}\n" if failed else "All targets met.\n")
     return 1 if failed else 0

@@ -55,6 +55,12 @@ def _in_session(work: Callable[[SerialSession], Awaitable[T]]) -> T:
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: SYNCPOINT_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Default: SYNCPOINT_PORT.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Worker processes. Default: SYNCPOINT_WORKERS (production: one per core)."
+        ),
+    ] = None,
     reload: bool = False,
 ) -> None:
     """Serve the API (GraphiQL at /graphql in development)."""
@@ -66,7 +72,11 @@ def serve(
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=None if reload else (workers or settings.worker_count),
         reload=reload,
+        # A worker imports the app and builds the schema before it answers the supervisor's
+        # health check: on a busy machine that takes longer than uvicorn's 5 s default.
+        timeout_worker_healthcheck=120,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,13 @@ class Settings(BaseSettings):
     token_default_days: int = Field(default=90, ge=1)
     migrations_dir: Path = Field(default_factory=_default_migrations_dir)
     sql_echo: bool = False
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="API worker processes of `syncpoint serve`; default one per core in "
+        "production, one in development (and always one on SQLite, whose live updates are "
+        "in-process).",
+    )
 
     @property
     def is_production(self) -> bool:
@@ -46,6 +54,14 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def worker_count(self) -> int:
+        if self.workers is not None:
+            return self.workers
+        if self.is_production and not self.is_sqlite:
+            return os.cpu_count() or 1
+        return 1
 
 
 @lru_cache

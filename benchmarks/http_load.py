@@ -1,0 +1,407 @@
+"""Part 3: the API over real HTTP on PostgreSQL, driven by locust with concurrent clients.
+
+Loads an organisation (the demo, or the large synthetic one) into its own PostgreSQL database
+(kept between runs and reloaded only when the migrations or the organisation changed), starts
+`syncpoint serve` with its production worker processes and the hand-written floor server, then
+runs every scenario at 1 and at 16 clients and reports requests/s, p50/p95/p99, failures, SQL
+statements per request, the API processes' peak memory and each figure's ratio to its floor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+from sqlalchemy import event, func, select, text
+from strawberry.relay import to_base64
+
+from syncpoint import migrate
+from syncpoint.api import create_app
+from syncpoint.auth.service import create_token
+from syncpoint.core.auth import Role
+from syncpoint.core.db import make_engine, make_sessionmaker
+from syncpoint.core.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+SERVER_ADDRESS = "127.0.0.1"
+
+TEAMS = """{ teams(first: 100) { edges { node { id name group { name }
+  members { person { name } role } } } } }"""
+BLOCKERS = """{ blockers(first: 100, orderBy: IMPACT) { edges { node { id title severity
+  item { key } team { name } owner { name } impact { itemCount teamCount }
+  escalationPath { fromLevel toLevel } } } } }"""
+MAP = """{ dependencyMap(level: TEAM) { nodes { id label openCount lateCount }
+  edges { source target count worstFlag flags } } }"""
+RISK = """query($id: ID!) { integrationPointRisk(id: $id) { atRisk
+  teams { teamId readyDate lateByDays atRisk } flags { code message } } }"""
+AGENDA = """query($id: ID!) { agenda(forumId: $id) { usedMinutes
+  entries { section title reason minutes } } }"""
+TYPENAME = "{ __typename }"
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str = "/graphql"
+    query: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    floor_of: str | None = None
+
+    def body(self) -> str:
+        if self.query is None:
+            return ""
+        return json.dumps({"query": self.query, "variables": self.variables})
+
+
+@dataclass
+class Result:
+    scenario: str
+    clients: int
+    requests: int
+    failures: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    statements: int | None = None
+    ratio_p95: float | None = None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((SERVER_ADDRESS, 0))
+        return int(sock.getsockname()[1])
+
+
+async def _prepare(url: str, scale: str, seed: int, reload: bool) -> dict[str, Any]:
+    """Load the organisation if needed; return a token and the ids the scenarios use."""
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    name = url.rsplit("/", 1)[1]
+    engine = make_engine(admin, pool=False)
+    async with engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        exists = await conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if exists and reload:
+            await conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            exists = None
+        if not exists:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    settings = Settings(database_url=url)
+    await asyncio.to_thread(migrate.upgrade, settings, "head", url=url)
+    engine = make_engine(url)
+    sessionmaker = make_sessionmaker(engine)
+    from syncpoint.demo import database_is_empty, load_demo
+    from syncpoint.demo.large import LARGE, generate, load_large
+    from syncpoint.dependencies.models import integration_point_items as ipi
+    from syncpoint.scrum_of_scrums.models import ForumMember
+
+    load_seconds = None
+    async with sessionmaker() as session:
+        if await database_is_empty(session):
+            start = time.perf_counter()
+            if scale == "large":
+                await load_large(session, generate(LARGE, seed, date.today()))
+            else:
+                await load_demo(session)
+            await session.commit()
+            load_seconds = time.perf_counter() - start
+        issued = await create_token(session, role=Role.ADMIN, person_id=None, days=1)
+        forum = await session.scalar(
+            select(ForumMember.forum_id)
+            .group_by(ForumMember.forum_id)
+            .order_by(func.count().desc(), ForumMember.forum_id)
+            .limit(1)
+        )
+        point = await session.scalar(
+            select(ipi.c.integration_point_id)
+            .group_by(ipi.c.integration_point_id)
+            .order_by(func.count().desc(), ipi.c.integration_point_id)
+            .limit(1)
+        )
+        await session.commit()
+    await engine.dispose()
+    return {
+        "token": issued.secret,
+        "forum": to_base64("Forum", forum),
+        "point": to_base64("IntegrationPoint", point),
+        "load_seconds": load_seconds,
+    }
+
+
+def _scenarios(ids: dict[str, Any]) -> list[Scenario]:
+    return [
+        Scenario("teams(first: 100) + group + members", query=TEAMS),
+        Scenario(
+            "floor: teams SQL + JSON",
+            path="/floor/teams",
+            floor_of="teams(first: 100) + group + members",
+        ),
+        Scenario("blockers(first: 100, IMPACT)", query=BLOCKERS),
+        Scenario(
+            "floor: blockers SQL + JSON",
+            path="/floor/blockers",
+            floor_of="blockers(first: 100, IMPACT)",
+        ),
+        Scenario("dependencyMap(TEAM) with flags", query=MAP),
+        Scenario("integrationPointRisk", query=RISK, variables={"id": ids["point"]}),
+        Scenario("agenda(busiest forum)", query=AGENDA, variables={"id": ids["forum"]}),
+        Scenario("{ __typename }", query=TYPENAME),
+    ]
+
+
+class _Memory:
+    """Samples the resident memory of a process and its children; keeps each one's peak."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            try:
+                for proc in [self.root, *self.root.children(recursive=True)]:
+                    rss = proc.memory_info().rss
+                    self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0), rss)
+            except psutil.Error:
+                continue
+
+    def __enter__(self) -> _Memory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://{SERVER_ADDRESS}:{port}/healthz", timeout=1)
+            return proc
+        except httpx.HTTPError:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"{command[0]} exited: {proc.stderr.read().decode()[-2000:]}"
+                ) from None
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"{' '.join(command)} did not answer on port {port}")
+
+
+def _locust(scenario: Scenario, port: int, token: str, clients: int, seconds: int) -> Result:
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = Path(tmp) / "stats"
+        env = {
+            **os.environ,
+            "BENCH_PATH": scenario.path,
+            "BENCH_BODY": scenario.body(),
+            "BENCH_TOKEN": token,
+            "BENCH_NAME": scenario.name,
+        }
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "benchmarks" / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(clients),
+                "-r",
+                str(clients),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                f"http://{SERVER_ADDRESS}:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "30",
+                "--loglevel",
+                "ERROR",
+            ],
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        with open(f"{prefix}_stats.csv") as handle:
+            row = next((r for r in csv.DictReader(handle) if r["Name"] == scenario.name), None)
+    if row is None:  # not one request finished within the run
+        nan = float("nan")
+        return Result(scenario.name, clients, 0, 0, 0.0, nan, nan, nan)
+    return Result(
+        scenario.name,
+        clients,
+        int(row["Request Count"]),
+        int(row["Failure Count"]),
+        float(row["Requests/s"]),
+        float(row["50%"]),
+        float(row["95%"]),
+        float(row["99%"]),
+    )
+
+
+async def _statements(url: str, scenarios: list[Scenario], token: str) -> dict[str, int]:
+    """SQL statements one request of each scenario sends (counted on the engine, in process)."""
+    engine = make_engine(url)
+    count = [0]
+
+    def on_execute(*_args: Any) -> None:
+        count[0] += 1
+
+    settings = Settings(database_url=url, environment="production")
+    app = create_app(settings, engine=engine)
+    counts: dict[str, int] = {}
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+    ):
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        for scenario in scenarios:
+            if scenario.query is None:
+                continue
+            await client.post("/graphql", content=scenario.body(), headers=headers)  # warm
+            event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+            count[0] = 0
+            await client.post("/graphql", content=scenario.body(), headers=headers)
+            event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
+            counts[scenario.name] = count[0]
+    await engine.dispose()
+    return counts
+
+
+def run(
+    scale: str, seconds: int, workers: int, seed: int = 1, reload: bool = False
+) -> dict[str, Any]:
+    """Run every scenario at 1 and 16 clients; write markdown and JSON under benchmarks/results."""
+    base = os.environ.get(
+        "SYNCPOINT_BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432"
+    )
+    url = f"{base.rstrip('/')}/syncpoint_bench_{scale}"
+    ids = asyncio.run(_prepare(url, scale, seed, reload))
+    scenarios = _scenarios(ids)
+    api_port, floor_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "SYNCPOINT_DATABASE_URL": url,
+        "SYNCPOINT_ENVIRONMENT": "production",
+        "BENCH_FLOOR_DSN": url,
+    }
+    bin_dir = Path(sys.executable).parent
+    api = _start(
+        [
+            str(bin_dir / "syncpoint"),
+            "serve",
+            "--host",
+            SERVER_ADDRESS,
+            "--port",
+            str(api_port),
+            "--workers",
+            str(workers),
+        ],
+        env,
+        api_port,
+    )
+    floor = _start(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "benchmarks.floor:app",
+            "--host",
+            SERVER_ADDRESS,
+            "--port",
+            str(floor_port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        {**env, "PYTHONPATH": str(ROOT)},
+        floor_port,
+    )
+    results: list[Result] = []
+    try:
+        with _Memory(api.pid) as memory:
+            for scenario in scenarios:
+                port = floor_port if scenario.floor_of else api_port
+                for clients in (1, 16):
+                    results.append(_locust(scenario, port, ids["token"], clients, seconds))
+    finally:
+        for proc in (api, floor):
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    statements = asyncio.run(_statements(url, scenarios, ids["token"]))
+    by_key = {(r.scenario, r.clients): r for r in results}
+    for result in results:
+        result.statements = statements.get(result.scenario)
+        floor_name = next((s.name for s in scenarios if s.floor_of == result.scenario), None)
+        floor_result = by_key.get((floor_name, result.clients)) if floor_name else None
+        if floor_result and floor_result.p95_ms:
+            result.ratio_p95 = round(result.p95_ms / floor_result.p95_ms, 1)
+    report = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB",
+        "scale": scale,
+        "workers": workers,
+        "seconds_per_run": seconds,
+        "load_seconds": ids["load_seconds"],
+        "peak_rss_mib": {str(pid): round(rss / 2**20) for pid, rss in memory.peaks.items()},
+        "results": [asdict(r) for r in results],
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"http-{scale}.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / f"http-{scale}.md").write_text(markdown(report))
+    return report
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The report as the README's benchmark table."""
+    peak = max(report["peak_rss_mib"].values(), default=0)
+    lines = [
+        f"HTTP on PostgreSQL, {report['scale']} organisation, {report['workers']} worker "
+        f"processes, {report['seconds_per_run']} s per run; {report['date']}, {report['machine']}; "
+        f"peak memory of one API process {peak} MiB.",
+        "",
+        "| scenario | clients | req/s | p50 ms | p95 ms | p99 ms | failures | SQL/request "
+        "| p95 / floor |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in report["results"]:
+        ratio = "-" if r["ratio_p95"] is None else f"{r['ratio_p95']}x"
+        sql = "-" if r["statements"] is None else str(r["statements"])
+        lines.append(
+            f"| {r['scenario']} | {r['clients']} | {r['rps']:.1f} | {r['p50_ms']:.0f} | "
+            f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['failures']} | {sql} | {ratio} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
+from datetime import time
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -59,7 +61,7 @@ async def test_explicit_null_on_a_field_that_cannot_be_empty_is_required(api, se
 
 async def test_explicit_null_clears_a_nullable_field_and_not_sent_keeps_it(api, session):
     team = await make_team(session)
-    team.daily_sync_time = __import__("datetime").time(9, 30)
+    team.daily_sync_time = time(9, 30)
     await session.flush()
     await api.login(Role.ADMIN)
     gid = to_base64("Team", team.id)
@@ -150,17 +152,15 @@ async def test_constraint_failures_map_to_their_code_and_field(session):
 def recorded() -> Iterator[list[MutationEvent]]:
     events: list[MutationEvent] = []
 
-    async def before(event: MutationEvent) -> None:
-        events.append(event)
+    async def record(event: MutationEvent) -> None:
+        # The event object is shared by both phases: keep what each phase saw.
+        events.append(copy.copy(event))
 
-    async def after(event: MutationEvent) -> None:
-        events.append(event)
-
-    mutations.before_mutation(before)
-    mutations.after_mutation(after)
+    mutations.before_mutation(record)
+    mutations.after_mutation(record)
     yield events
-    mutations._BEFORE.remove(before)
-    mutations._AFTER.remove(after)
+    mutations._BEFORE.remove(record)
+    mutations._AFTER.remove(record)
 
 
 async def test_hooks_see_actor_operation_input_and_objects_before_and_after(api, session, recorded):

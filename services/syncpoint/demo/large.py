@@ -591,7 +591,7 @@ class _Builder:
             )
 
     def _forums(self) -> None:
-        groups = [g for g in range(2, 2 + self.scale.groups)]
+        groups = sorted({team.group for team in self.teams})
         teams_by_group: dict[int, list[_Team]] = defaultdict(list)
         for team in self.teams:
             teams_by_group[team.group].append(team)

@@ -5,7 +5,9 @@ field, see core/inputs.py), its payload and what it returns::
 
     @mutation(svc.UPDATE_GROUP, payload=GroupPayload)
     async def update_group(call: Call[UpdateGroupInput]) -> models.Group:
-        return await svc.update_group(call.session, call.actor, call.id, call.input.version, call.changes)
+        return await svc.update_group(
+            call.session, call.actor, call.id, call.input.version, call.changes
+        )
 
 The pipeline: permission (declared on the field) -> read the input into a typed patch, every
 problem at once -> a SAVEPOINT -> before hooks -> the handler -> after hooks (with every object

@@ -98,6 +98,49 @@ def db_current() -> None:
     migrate.current(get_settings())
 
 
+@db_app.command("backup")
+def db_backup(
+    path: Annotated[Path, typer.Argument(help="File to write (replaced if it exists).")],
+) -> None:
+    """Write a consistent backup of the database (SQLite online backup, or pg_dump)."""
+    from syncpoint.backup import BackupError, backup
+
+    url = get_settings().database_url
+    try:
+        with console.status("Backing up the database..."):
+            summary = backup(url, path)
+    except BackupError as exc:
+        err.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    console.print(f"{summary.kind} backup written to {summary.path} ({summary.bytes:,} bytes).")
+
+
+@db_app.command("restore")
+def db_restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `syncpoint db backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the whole database with a backup (stop the API processes first)."""
+    from syncpoint.backup import BackupError, kind_of_file, restore
+
+    url = get_settings().database_url
+    try:
+        kind_of_file(path)
+        if not yes:
+            typer.confirm(
+                f"Replace every table of the configured database with {path}?", abort=True
+            )
+        with console.status("Restoring the database..."):
+            summary = restore(url, path)
+    except BackupError as exc:
+        err.print(f"[red]{exc}[/red]", soft_wrap=True)
+        raise typer.Exit(code=1) from None
+    console.print(
+        f"Restored the {summary.kind} backup {summary.path}; "
+        "run `syncpoint db upgrade` if it predates the installed version."
+    )
+
+
 @app.command("export-schema")
 def export_schema() -> None:
     """Print the GraphQL SDL (schema/schema.graphql must equal it)."""

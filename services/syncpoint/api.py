@@ -85,7 +85,9 @@ def create_app(
             )
         request.state.session = session
         actor = await authenticate(session, _bearer(request))
-        return Context(session=session, actor=actor, settings=settings)
+        context = Context(session=session, actor=actor, settings=settings)
+        request.state.context = context
+        return context
 
     graphql = SubscriptionRouter(
         build_schema(mask_unexpected=settings.is_production),

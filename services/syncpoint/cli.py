@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import StrEnum
@@ -15,7 +16,7 @@ from rich.table import Table
 
 from syncpoint import migrate
 from syncpoint.analysis.graph import MapLevel
-from syncpoint.core.auth import Role
+from syncpoint.core.auth import Actor, Role
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
 from syncpoint.core.settings import get_settings
 from syncpoint.insights.exports import MapFormat
@@ -27,6 +28,8 @@ db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+audit_app = typer.Typer(help="The audit log of every change.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 openslo_app = typer.Typer(help="OpenSLO v1 import/export of product SLOs.", no_args_is_help=True)
 app.add_typer(openslo_app, name="openslo")
 console = Console()
@@ -35,14 +38,38 @@ err = Console(stderr=True)
 T = TypeVar("T")
 
 
-def _in_session(work: Callable[[SerialSession], Awaitable[T]]) -> T:
-    """Run `work` in one transaction against the configured database, committing on success."""
+def cli_actor() -> Actor:
+    """Who acts when the syncpoint command writes: the system user, as the audit log names it."""
+    return Actor(role=Role.ADMIN, system=f"cli:{getpass.getuser()}")
+
+
+def _in_session(
+    work: Callable[[SerialSession], Awaitable[T]],
+    *,
+    audit: str | None = None,
+    bulk: bool = False,
+) -> T:
+    """Run `work` in one transaction against the configured database, committing on success.
+    A write names its `audit` operation: its entry (every object it touched, or with `bulk` a
+    summary of what it returned) is written in the same transaction, actor the CLI's user."""
 
     async def run() -> T:
+        from syncpoint.audit.recorder import entry_for
+        from syncpoint.core.mutations import recording
+
         engine = make_engine(get_settings().database_url, pool=False)
         try:
             async with make_sessionmaker(engine)() as session:
-                result = await work(session)
+                if audit is None:
+                    result = await work(session)
+                else:
+                    actor = cli_actor()
+                    with recording(session) as recorder:
+                        result = await work(session)
+                        await session.flush()
+                    changes = [] if bulk else list(recorder.changes.values())
+                    note = str(result) if bulk else None
+                    session.add(entry_for(actor, audit, changes, system=actor.system, note=note))
                 await session.commit()
                 return result
         finally:
@@ -208,7 +235,7 @@ def demo(
         summary = await load_demo(session)
         return f"Demo organisation loaded: {summary}"
 
-    console.print(_in_session(work))
+    console.print(_in_session(work, audit="demo", bulk=True))
 
 
 async def _load_large(session: SerialSession, teams: int | None, seed: int) -> str:
@@ -288,10 +315,20 @@ def demo_tokens() -> None:
 def token_create(
     role: Annotated[Role, typer.Option(help="What the token may do.")],
     person: Annotated[str | None, typer.Option(help="E-mail of the person it belongs to.")] = None,
+    system: Annotated[
+        str | None,
+        typer.Option(help="Without --person: the system acting with it (e.g. ci, importer)."),
+    ] = None,
     description: str = "",
-    days: Annotated[int | None, typer.Option(help="Days until it expires (default 90).")] = None,
+    days: Annotated[
+        int | None, typer.Option(min=1, help="Days until it expires (default 90).")
+    ] = None,
 ) -> None:
-    """Issue a token. The secret is printed once and never stored."""
+    """Issue a token. The secret is printed once and never stored. Every token acts for a
+    person (--person) or a named system (--system), as the audit log records it."""
+    if (person is None) == (system is None):
+        err.print("[red]Give exactly one of --person EMAIL or --system NAME.[/red]")
+        raise typer.Exit(code=2)
     from syncpoint.auth.service import create_token
     from syncpoint.teams.repository import person_by_email
 
@@ -309,13 +346,14 @@ def token_create(
             person_id=person_id,
             description=description,
             days=days or get_settings().token_default_days,
+            system=system,
         )
         return issued.secret
 
     from syncpoint.core.errors import DomainError
 
     try:
-        secret = _in_session(work)
+        secret = _in_session(work, audit="token create")
     except DomainError as exc:
         err.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(code=1) from exc
@@ -351,7 +389,7 @@ def token_revoke(token_id: int) -> None:
     from syncpoint.core.errors import DomainError
 
     try:
-        _in_session(lambda s: revoke_token(s, token_id))
+        _in_session(lambda s: revoke_token(s, token_id), audit="token revoke")
     except DomainError as exc:
         err.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(code=1) from exc
@@ -397,14 +435,13 @@ def openslo_import(
     merge: Annotated[bool, typer.Option(help="Keep objectives the file does not mention.")] = False,
 ) -> None:
     """Publish a new SLA version of a product from an OpenSLO file (all or nothing), as admin."""
-    from syncpoint.core.auth import Actor
     from syncpoint.core.errors import DomainError
     from syncpoint.products.sla import import_openslo
 
     async def work(session: SerialSession) -> str:
         version = await import_openslo(
             session,
-            Actor(role=Role.ADMIN),
+            cli_actor(),
             await _product_id(session, product),
             file.read_text(),
             notes=notes,
@@ -413,7 +450,37 @@ def openslo_import(
         return f"{product}: SLA version {version.number} published from {file.name}."
 
     try:
-        console.print(_in_session(work))
+        console.print(_in_session(work, audit="openslo import"))
     except DomainError as exc:
         err.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(code=1) from exc
+
+
+@audit_app.command("prune")
+def audit_prune(
+    older_than_days: Annotated[
+        int | None,
+        typer.Option(min=1, help="Default: SYNCPOINT_AUDIT_RETENTION_DAYS."),
+    ] = None,
+) -> None:
+    """Delete audit entries older than the retention period (the pruning itself is audited)."""
+    from datetime import UTC, timedelta
+
+    from syncpoint.audit.service import prune
+
+    days = older_than_days or get_settings().audit_retention_days
+    if days is None:
+        err.print(
+            "[red]No retention set: pass --older-than-days N or set "
+            "SYNCPOINT_AUDIT_RETENTION_DAYS.[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=2)
+    before = datetime.now(UTC) - timedelta(days=days)
+
+    async def work(session: SerialSession) -> str:
+        removed = await prune(session, before)
+        return f"{removed:,} audit entries older than {before:%Y-%m-%d %H:%M} UTC removed."
+
+    with console.status("Pruning the audit log..."):
+        console.print(_in_session(work, audit="audit prune", bulk=True))

@@ -1,5 +1,6 @@
 """Imports every context's models so `Base.metadata` is complete (for Alembic and tests)."""
 
+from syncpoint.audit import models as audit_models
 from syncpoint.auth import models as auth_models
 from syncpoint.blockers import models as blockers_models
 from syncpoint.cadence import models as cadence_models
@@ -11,6 +12,7 @@ from syncpoint.teams import models as teams_models
 from syncpoint.work import models as work_models
 
 __all__ = [
+    "audit_models",
     "Base",
     "auth_models",
     "blockers_models",

@@ -12,6 +12,8 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from syncpoint.audit import recorder as _audit_recorder  # noqa: F401 - registers the hooks
+from syncpoint.audit.graphql import AuditQuery
 from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
 from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
 from syncpoint.core.graphql import NodeQuery, SyncpointSchema
@@ -34,6 +36,7 @@ class Query(
     ProductsQuery,
     BlockersQuery,
     ScrumOfScrumsQuery,
+    AuditQuery,
 ):
     pass
 

@@ -24,7 +24,14 @@ from graphql import (
 )
 from strawberry.relay import to_base64
 
-from syncpoint.core.auth import POLICY, READ_OPERATIONS, Access, Role, policy_table_markdown
+from syncpoint.core.auth import (
+    POLICY,
+    QUERY_OPERATIONS,
+    READ_OPERATIONS,
+    Access,
+    Role,
+    policy_table_markdown,
+)
 from syncpoint.schema import build_schema
 
 SCHEMA = build_schema()
@@ -89,7 +96,9 @@ def _strawberry_fields(type_name: str) -> dict[str, Any]:
 def test_every_mutation_and_root_query_declares_a_policy():
     assert set(MUTATIONS) <= set(POLICY), set(MUTATIONS) - set(POLICY)
     queries = set(GQL.query_type.fields)
-    assert queries <= READ_OPERATIONS, queries - READ_OPERATIONS
+    assert queries <= QUERY_OPERATIONS, queries - QUERY_OPERATIONS
+    # Every query is open to every role, except the audit log (ADMIN and DIRECTOR).
+    assert queries - READ_OPERATIONS == {"auditLog"}
     for type_name, names in (("Query", queries), ("Mutation", MUTATIONS)):
         fields = _strawberry_fields(type_name)
         for name in names:

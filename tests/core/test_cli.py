@@ -38,7 +38,9 @@ def test_migrate_demo_tokens(fresh_db):
     assert "has data already" in invoke("demo", "--if-empty")
     first = invoke("demo-tokens")
     assert first.count("sp_") >= 5
-    secret = invoke("token", "create", "--role", "VIEWER", "--description", "ci").strip()
+    secret = invoke(
+        "token", "create", "--role", "VIEWER", "--system", "ci", "--description", "ci"
+    ).strip()
     assert secret.startswith("sp_")
     listing = invoke("token", "list")
     assert secret[:10] in listing
@@ -47,9 +49,18 @@ def test_migrate_demo_tokens(fresh_db):
     )
     assert "revoked" in invoke("token", "revoke", token_id)
     assert secret[:10] not in invoke("token", "list")
-    missing = runner.invoke(app, ["token", "create", "--role", "TEAM_MEMBER"])
+    missing = runner.invoke(app, ["token", "create", "--role", "TEAM_MEMBER", "--system", "ci"])
     assert missing.exit_code == 1
     assert "person" in missing.output
+    # Every CLI token acts for someone: a person or a named system, never nobody.
+    nobody = runner.invoke(app, ["token", "create", "--role", "VIEWER"])
+    assert nobody.exit_code == 2
+    assert "--person EMAIL or --system NAME" in nobody.output
+    for days in ("0", "-3"):
+        refused_days = runner.invoke(
+            app, ["token", "create", "--role", "VIEWER", "--system", "ci", "--days", days]
+        )
+        assert refused_days.exit_code == 2, refused_days.output
     invoke("db", "downgrade", "base")
 
 

@@ -17,6 +17,8 @@ class ApiToken(IdMixin, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    system_actor: Mapped[str | None] = mapped_column(String(64), default=None)
+    """For a token without a person: the system that acts with it (audited as such)."""
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=32))
     description: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -37,8 +37,15 @@ async def create_token(
     person_id: int | None,
     description: str = "",
     days: int | None = 90,
+    system: str | None = None,
 ) -> IssuedToken:
-    """Issue a token; scoped roles need a person (their scope is that person's teams)."""
+    """Issue a token; scoped roles need a person (their scope is that person's teams). A token
+    without a person may name the system that acts with it (`system`, audited as its actor).
+    `days=None` never expires; otherwise it must be at least one day."""
+    if days is not None and days < 1:
+        raise DomainError("A token lives at least one day.", field="days")
+    if system is not None and not system.strip():
+        raise DomainError("A system actor needs a name.", field="system")
     if role in (Role.TEAM_MEMBER, Role.PLATFORM_OWNER, Role.FACILITATOR) and person_id is None:
         raise DomainError(f"A {role.value} token must belong to a person.", field="person")
     if person_id is not None and await session.get(Person, person_id) is None:
@@ -50,7 +57,8 @@ async def create_token(
         person_id=person_id,
         role=role,
         description=description,
-        expires_at=utcnow() + timedelta(days=days) if days else None,
+        system_actor=system.strip() if system else None,
+        expires_at=utcnow() + timedelta(days=days) if days is not None else None,
     )
     session.add(token)
     await session.flush()
@@ -94,7 +102,13 @@ async def authenticate(
             )
         )
         team_ids = frozenset(rows)
-    return Actor(role=token.role, person_id=token.person_id, token_id=token.id, team_ids=team_ids)
+    return Actor(
+        role=token.role,
+        person_id=token.person_id,
+        token_id=token.id,
+        team_ids=team_ids,
+        system=token.system_actor,
+    )
 
 
 class InvalidToken(Exception):

@@ -16,6 +16,7 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from syncpoint.core.errors import AuthenticationRequired, PermissionDenied
+from syncpoint.core.refusals import Refusal, note_refusal
 
 
 @strawberry.enum(description="What a token lets its holder do (one role per token).")
@@ -42,6 +43,8 @@ class Actor:
     person_id: int | None = None
     token_id: int | None = None
     team_ids: frozenset[int] = field(default_factory=frozenset)
+    system: str | None = None
+    """A named system actor (a token without a person, the CLI), as the audit log names it."""
 
     @property
     def is_anonymous(self) -> bool:
@@ -97,10 +100,21 @@ def policy(operation: str, **access: Access) -> str:
     return operation
 
 
+# Every root query's operation: the READ_OPERATIONS and the queries only some roles may run.
+QUERY_OPERATIONS: set[str] = set()
+
+
 def read_policy(operation: str) -> str:
     """Declare a query every role may run (and anonymous callers when the setting allows)."""
     READ_OPERATIONS.add(operation)
+    QUERY_OPERATIONS.add(operation)
     return policy(operation, **{role.name.lower(): Access.ANY for role in Role})
+
+
+def query_policy(operation: str, **access: Access) -> str:
+    """Declare a query only the named roles may run (never anonymous callers)."""
+    QUERY_OPERATIONS.add(operation)
+    return policy(operation, **access)
 
 
 def allowed(operation: str) -> type[BasePermission]:
@@ -117,13 +131,18 @@ def allowed(operation: str) -> type[BasePermission]:
             if actor.is_anonymous:
                 self.message = "Authentication required: send Authorization: Bearer <token>."
                 self.error_extensions = {"code": "UNAUTHENTICATED"}
-                return False
-            assert actor.role is not None
-            if POLICY[operation].get(actor.role, Access.NO) is Access.NO:
+            else:
+                assert actor.role is not None
+                if POLICY[operation].get(actor.role, Access.NO) is not Access.NO:
+                    return True
                 self.message = f"Role {actor.role.value} may not {operation}."
                 self.error_extensions = {"code": "FORBIDDEN", "reason": "ROLE"}
-                return False
-            return True
+            # A security event, except an anonymous read (which only lacks its token).
+            if not (actor.is_anonymous and operation in READ_OPERATIONS):
+                code = self.error_extensions["code"]
+                reason = self.error_extensions.get("reason", "NO_TOKEN")
+                note_refusal(info.context, Refusal(operation, code, reason, self.message))
+            return False
 
     Allowed.__name__ = f"Allowed_{operation}"
     return Allowed
@@ -136,11 +155,10 @@ def policy_table_markdown() -> str:
         "| operation | kind | " + " | ".join(r.value for r in roles) + " | anonymous |",
         "|---|---|" + "|".join(":-:" for _ in roles) + "|:-:|",
     ]
-    for operation in sorted(POLICY, key=lambda op: (op not in READ_OPERATIONS, op)):
+    for operation in sorted(POLICY, key=lambda op: (op not in QUERY_OPERATIONS, op)):
         row = POLICY[operation]
-        is_read = operation in READ_OPERATIONS
         cells = " | ".join(row[r].value for r in roles)
-        kind = "query" if is_read else "mutation"
-        anonymous = "setting" if is_read else "-"
+        kind = "query" if operation in QUERY_OPERATIONS else "mutation"
+        anonymous = "setting" if operation in READ_OPERATIONS else "-"
         lines.append(f"| `{operation}` | {kind} | {cells} | {anonymous} |")
     return "\n".join(lines)

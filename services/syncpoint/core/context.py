@@ -9,6 +9,7 @@ from strawberry.fastapi import BaseContext
 from syncpoint.core.auth import Actor
 from syncpoint.core.db import SerialSession
 from syncpoint.core.loaders import Loaders
+from syncpoint.core.refusals import Refusal
 from syncpoint.core.settings import Settings
 
 
@@ -20,3 +21,5 @@ class Context(BaseContext):
         self.settings = settings
         self.loaders = Loaders(session)
         self.extras: dict[str, Any] = {}
+        self.refusals: list[Refusal] = []
+        """Actions refused in this request: security events, stored after its transaction."""

@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
+from syncpoint.core.refusals import store_refusals
 
 log = logging.getLogger("syncpoint.graphql")
 
@@ -91,6 +92,9 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
                 error = GraphQLError("The change could not be saved; nothing was changed.")
                 error.extensions = {"code": ErrorCode.CONFLICT.value}
                 result = ExecutionResult(data=None, errors=[error])
+            context = getattr(request.state, "context", None)
+            if context is not None and context.refusals:
+                await store_refusals(session, context.actor, context.refusals)
         return await super().process_result(request, result)
 
 

@@ -19,7 +19,8 @@ the mutation created, changed or deleted, before and after) -> the payload. Expe
 from __future__ import annotations
 
 import typing
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -36,8 +37,9 @@ from strawberry.types.field import StrawberryField
 from syncpoint.core.auth import Actor, allowed
 from syncpoint.core.constraints import integrity_user_error
 from syncpoint.core.db import SerialSession
-from syncpoint.core.errors import DomainError, ErrorCode, UserError
+from syncpoint.core.errors import DomainError, ErrorCode, PermissionDenied, UserError
 from syncpoint.core.inputs import check_declared, read_input
+from syncpoint.core.refusals import Refusal, note_refusal
 
 I = TypeVar("I")  # noqa: E741 - the input type
 T = TypeVar("T")
@@ -73,6 +75,8 @@ class ObjectChange:
     id: Any
     before: dict[str, Any]
     after: dict[str, Any]
+    type_name: str = ""
+    """The model's class name, which is also its GraphQL type's (global ids use it)."""
 
 
 @dataclass(slots=True)
@@ -139,7 +143,8 @@ class _Recorder:
         return before, after
 
     def _record(self, kind: str, obj: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
-        table = inspect(obj).mapper.local_table.name
+        mapper = inspect(obj).mapper
+        table = mapper.local_table.name
         ident = getattr(obj, "id", None)
         previous = self.changes.get((table, ident))
         if previous is not None:
@@ -147,7 +152,20 @@ class _Recorder:
             kind = previous.kind if previous.kind == "created" else kind
             before = {**before, **previous.before}
             after = {**previous.after, **after}
-        self.changes[(table, ident)] = ObjectChange(kind, table, ident, before, after)
+        type_name = mapper.class_.__name__
+        self.changes[(table, ident)] = ObjectChange(kind, table, ident, before, after, type_name)
+
+
+@contextmanager
+def recording(session: SerialSession) -> Iterator[_Recorder]:
+    """Record every row flushed by `session` inside the block (for writes outside mutations,
+    such as the CLI's, to be audited as the pipeline audits mutations)."""
+    recorder = _Recorder()
+    sa_event.listen(session.sync_session, "after_flush", recorder)
+    try:
+        yield recorder
+    finally:
+        sa_event.remove(session.sync_session, "after_flush", recorder)
 
 
 def _user_errors(exc: BaseException) -> list[UserError]:
@@ -192,6 +210,9 @@ async def run(
                 await hook(mutation_event)
     except (DomainError, StaleDataError, IntegrityError) as exc:
         return None, _user_errors(exc)
+    except PermissionDenied as exc:
+        note_refusal(ctx, Refusal(operation, exc.code.value, exc.reason, exc.message))
+        raise
     finally:
         sa_event.remove(session.sync_session, "after_flush", recorder)
         ctx.loaders.clear()

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     token_default_days: int = Field(default=90, ge=1)
     migrations_dir: Path = Field(default_factory=_default_migrations_dir)
     sql_echo: bool = False
+    audit_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Days `syncpoint audit prune` keeps audit entries; unset keeps them forever.",
+    )
     workers: int | None = Field(
         default=None,
         ge=1,

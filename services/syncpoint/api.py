@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from syncpoint.auth.oidc import OidcVerifier
 from syncpoint.auth.service import InvalidToken, authenticate
 from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
@@ -56,6 +57,7 @@ def create_app(
 
     app = FastAPI(title="Syncpoint", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.oidc = OidcVerifier(settings) if settings.oidc_enabled else None
     # Blocker events published after commit: LISTEN/NOTIFY on PostgreSQL, in-process otherwise.
     app.state.events = make_event_bus(settings.database_url)
     if sessionmaker is not None:
@@ -84,7 +86,7 @@ def create_app(
                 bus=request.app.state.events,
             )
         request.state.session = session
-        actor = await authenticate(session, _bearer(request))
+        actor = await authenticate(session, _bearer(request), oidc=request.app.state.oidc)
         context = Context(session=session, actor=actor, settings=settings)
         request.state.context = context
         return context

@@ -64,10 +64,12 @@ async def make_team(
     )
 
 
-async def make_person(session: SerialSession, *, name: str | None = None) -> Person:
+async def make_person(
+    session: SerialSession, *, name: str | None = None, email: str | None = None
+) -> Person:
     handle = unique("person")
     return await teams.create_person(
-        session, ADMIN, name=name or handle.title(), email=f"{handle}@example.com"
+        session, ADMIN, name=name or handle.title(), email=email or f"{handle}@example.com"
     )
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,12 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.auth.models import ApiToken
+from syncpoint.auth.oidc import OidcRefused, OidcVerifier, looks_like_jwt
 from syncpoint.core.auth import ANONYMOUS, Actor, Role
 from syncpoint.core.errors import DomainError, NotFoundError
 from syncpoint.core.models import utcnow
 from syncpoint.teams.models import Membership, Person
 
 TOKEN_PREFIX = "sp_"
+log = logging.getLogger("syncpoint.auth")
 
 
 def hash_token(secret: str) -> str:
@@ -85,12 +88,22 @@ async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
 
 
 async def authenticate(
-    session: AsyncSession, secret: str | None, now: datetime | None = None
+    session: AsyncSession,
+    secret: str | None,
+    now: datetime | None = None,
+    oidc: OidcVerifier | None = None,
 ) -> Actor:
     """The Actor for a bearer secret; ANONYMOUS when none is sent. An unknown, expired or revoked
-    token is never treated as anonymous: it raises InvalidToken so the request is refused."""
+    token is never treated as anonymous: it raises InvalidToken so the request is refused. With
+    single sign-on configured (`oidc`), a JWT from the issuer is accepted beside API tokens."""
     if not secret:
         return ANONYMOUS
+    if oidc is not None and looks_like_jwt(secret):
+        try:
+            return await oidc.actor(session, secret)
+        except OidcRefused as exc:
+            log.info("JWT refused: %s", exc)
+            raise InvalidToken() from None
     token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
     if token is None or not token.is_active(now or utcnow()):
         raise InvalidToken()

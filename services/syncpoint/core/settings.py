@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from syncpoint.core.auth import Role
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -51,6 +53,27 @@ class Settings(BaseSettings):
         "production, one in development (and always one on SQLite, whose live updates are "
         "in-process).",
     )
+
+    # OpenID Connect single sign-on (off unless an issuer and audience are set).
+    oidc_issuer: str | None = Field(default=None, description="The `iss` JWTs must carry.")
+    oidc_audience: str | None = Field(default=None, description="The `aud` JWTs must carry.")
+    oidc_jwks_url: str | None = Field(
+        default=None, description="The issuer's JWKS; default <issuer>/.well-known/jwks.json."
+    )
+    oidc_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"])
+    oidc_person_claim: str = Field(default="email", description="Claim naming the person.")
+    oidc_groups_claim: str = Field(default="groups", description="Claim listing groups.")
+    oidc_role_map: dict[str, str] = Field(
+        default_factory=dict, description='Group -> role, e.g. {"sp-admins": "ADMIN"}.'
+    )
+    oidc_default_role: Role | None = Field(
+        default=None, description="Role of a person in no mapped group (unset: refused)."
+    )
+    oidc_leeway_seconds: int = Field(default=30, ge=0, le=600)
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_audience)
 
     @property
     def is_production(self) -> bool:

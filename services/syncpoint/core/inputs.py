@@ -179,3 +179,18 @@ def _decode(value: Any, type_name: str, text: bool = False) -> Any:
             raise GlobalIdError(f"{value} is not the id of a {type_name}.")
         return value.node_id
     return decode_global_id(value, type_name)
+
+
+def read_each(
+    objs: list[Any], field: str, refs: dict[str, str] | None = None
+) -> tuple[list[dict[str, Any]], list[UserError]]:
+    """The patches of a list of nested inputs, and every problem found, on `field.<i>.<name>`."""
+    patches: list[dict[str, Any]] = []
+    errors: list[UserError] = []
+    for index, obj in enumerate(objs):
+        values, found = read_input(obj, refs)
+        patches.append(values)
+        for error in found:
+            name = f"{field}.{index}" + (f".{error.field}" if error.field else "")
+            errors.append(UserError(field=name, message=error.message, code=error.code))
+    return patches, errors

@@ -29,6 +29,7 @@ from syncpoint.core.errors import (
     DuplicateError,
     ErrorCode,
     NotFoundError,
+    Problems,
     check_version,
 )
 from syncpoint.core.models import utcnow
@@ -113,10 +114,12 @@ async def set_sle(
     """Publish a team's service-level expectation ("85% of items within 10 days"), append-only."""
     team = await get_team(session, team_id)
     actor.require_team(SET_SLE, team.id)
+    problems = Problems()
     if not 1 <= percentile <= 100:
-        raise DomainError("percentile must be between 1 and 100.", field="percentile")
+        problems.add("percentile", "percentile must be between 1 and 100.")
     if not 1 <= days <= 365:
-        raise DomainError("days must be between 1 and 365.", field="days")
+        problems.add("days", "days must be between 1 and 365.")
+    problems.raise_if_any()
     start = effective_from or today()
     history = (await repo.sles_by_team(session, [team.id]))[0]
     if any(s.effective_from == start for s in history):
@@ -156,14 +159,19 @@ async def create_sprint(
     team = await get_team(session, team_id)
     actor.require_team(CREATE_SPRINT, team.id)
     _plans_in_sprints(team)
+    problems = Problems()
     if end < start:
-        raise DomainError(
+        problems.add(
+            "endDate",
             f"The sprint ends ({end}) before it starts ({start}).",
-            field="endDate",
-            code=ErrorCode.INVALID_DATE_RANGE,
+            ErrorCode.INVALID_DATE_RANGE,
         )
-    if (end - start).days + 1 > MAX_SPRINT_DAYS:
-        raise DomainError(f"A sprint lasts at most {MAX_SPRINT_DAYS} days.", field="endDate")
+    elif (end - start).days + 1 > MAX_SPRINT_DAYS:
+        problems.add("endDate", f"A sprint lasts at most {MAX_SPRINT_DAYS} days.")
+    for value, field, limit in ((name, "name", 200), (goal, "goal", None)):
+        if limit is not None and len(value.strip()) > limit:
+            problems.add(field, f"{field} must be at most {limit} characters.")
+    problems.raise_if_any()
     clash = await repo.overlapping(session, team.id, start, end)
     if clash:
         other = clash[0]
@@ -356,21 +364,23 @@ def _carry_notes(items: Sequence[BacklogItem], carry: Sequence[CarrySpec]) -> di
     """Item id -> note for every item carried over; refuses missing research notes."""
     unfinished = {i.id: i for i in items if i.status not in CLOSED_STATUSES}
     notes: dict[int, str] = {}
+    problems = Problems()  # every stray item and every missing note at once
     for spec in carry:
         if spec.item_id not in unfinished:
-            raise DomainError(
-                f"Item {spec.item_id} is not an unfinished item of this sprint.",
-                field="carryOver",
+            problems.add(
+                "carryOver", f"Item {spec.item_id} is not an unfinished item of this sprint."
             )
+            continue
         notes[spec.item_id] = spec.note.strip()
     for item in unfinished.values():
         if item.kind in RESEARCH_KINDS and not notes.get(item.id):
-            raise DomainError(
+            problems.add(
+                "carryOver",
                 f"{item.key} ({item.kind.value.lower()}) is unfinished: carry it over with a "
                 "status note.",
-                field="carryOver",
-                code=ErrorCode.REQUIRED,
+                ErrorCode.REQUIRED,
             )
+    problems.raise_if_any()
     return notes
 
 

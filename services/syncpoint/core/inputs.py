@@ -37,15 +37,23 @@ class FieldSpec:
     id_of: str | None = None
     is_ref: bool = False
     key: str | None = None
+    text: bool = False
 
 
 def optional(
-    *, description: str | None = None, nullable: bool = False, key: str | None = None
+    *,
+    description: str | None = None,
+    nullable: bool = False,
+    key: str | None = None,
+    name: str | None = None,
 ) -> Any:
-    """An update field: absent from the patch when not sent; `null` is REQUIRED unless nullable."""
+    """An update field: absent from the patch when not sent; `null` is REQUIRED unless nullable.
+
+    `name` is the GraphQL name when it is not the camelCase of the attribute."""
     return strawberry.field(
         default=UNSET,
         description=description,
+        name=name,
         metadata={_SPEC: FieldSpec(optional=True, nullable=nullable, key=key)},
     )
 
@@ -58,6 +66,7 @@ def ref(
     optional: bool = False,
     nullable: bool = False,
     key: str | None = None,
+    text: bool = False,
 ) -> Any:
     """A global id (or list of them) of `type_name`, decoded to database ids in the patch.
 
@@ -65,9 +74,12 @@ def ref(
     mutation then names the type with `mutation(..., refs={"id": "Team"})`.
 
     `optional=True` makes it an update field (absent when not sent); a plain default (`None`,
-    `[]`) makes it a create field that may be left out.
+    `[]`) makes it a create field that may be left out. `text=True` for ids whose node id is
+    not a database id (a generated sprint's "<team>:<start>"): the patch holds the node id.
     """
-    spec = FieldSpec(optional=optional, nullable=nullable, id_of=type_name, is_ref=True, key=key)
+    spec = FieldSpec(
+        optional=optional, nullable=nullable, id_of=type_name, is_ref=True, key=key, text=text
+    )
     if optional:
         default = UNSET
     kwargs: dict[str, Any] = {"description": description, "metadata": {_SPEC: spec}}
@@ -133,10 +145,15 @@ def read_input(
         spec = spec_of(field)
         if spec.is_ref and spec.id_of is None:
             spec = FieldSpec(
-                spec.optional, spec.nullable, (refs or {}).get(field.python_name), True, spec.key
+                spec.optional,
+                spec.nullable,
+                (refs or {}).get(field.python_name),
+                True,
+                spec.key,
+                spec.text,
             )
         value = getattr(obj, field.python_name)
-        name = camel(field.python_name)
+        name = field.graphql_name or camel(field.python_name)
         if value is UNSET:
             continue
         if value is None and spec.optional and not spec.nullable:
@@ -146,7 +163,7 @@ def read_input(
             continue
         if spec.id_of is not None and value is not None:
             try:
-                value = _decode(value, spec.id_of)
+                value = _decode(value, spec.id_of, spec.text)
             except GlobalIdError as exc:
                 errors.append(UserError(field=name, message=str(exc), code=ErrorCode.NOT_FOUND))
                 continue
@@ -154,7 +171,26 @@ def read_input(
     return values, errors
 
 
-def _decode(value: Any, type_name: str) -> Any:
+def _decode(value: Any, type_name: str, text: bool = False) -> Any:
     if isinstance(value, list):
-        return [decode_global_id(v, type_name) for v in value]
+        return [_decode(v, type_name, text) for v in value]
+    if text:
+        if value.type_name != type_name or not value.node_id:
+            raise GlobalIdError(f"{value} is not the id of a {type_name}.")
+        return value.node_id
     return decode_global_id(value, type_name)
+
+
+def read_each(
+    objs: list[Any], field: str, refs: dict[str, str] | None = None
+) -> tuple[list[dict[str, Any]], list[UserError]]:
+    """The patches of a list of nested inputs, and every problem found, on `field.<i>.<name>`."""
+    patches: list[dict[str, Any]] = []
+    errors: list[UserError] = []
+    for index, obj in enumerate(objs):
+        values, found = read_input(obj, refs)
+        patches.append(values)
+        for error in found:
+            name = f"{field}.{index}" + (f".{error.field}" if error.field else "")
+            errors.append(UserError(field=name, message=error.message, code=error.code))
+    return patches, errors

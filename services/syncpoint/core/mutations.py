@@ -230,7 +230,8 @@ class _Result:
 
 def _result_of(payload: type, convert: Callable[[Any], Any] | None) -> _Result:
     definition = payload.__strawberry_definition__  # type: ignore[attr-defined]
-    fields = [f for f in definition.fields if f.python_name != "errors"]
+    # Fields with their own resolver (derived from the value) are not where the value goes.
+    fields = [f for f in definition.fields if f.python_name != "errors" and f.base_resolver is None]
     if len(fields) != 1:
         raise TypeError(f"{payload.__name__} must carry one value besides errors")
     value_field: StrawberryField = fields[0]

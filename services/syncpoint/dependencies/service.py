@@ -17,7 +17,9 @@ from syncpoint.core.errors import (
     DomainError,
     DuplicateError,
     ErrorCode,
-    NotFoundError,
+    Invalid,
+    Problems,
+    UserError,
     check_version,
     require_found,
 )
@@ -181,14 +183,20 @@ async def close_dependency(
 # ---- integration points -------------------------------------------------------------------------
 
 
-async def _items(session: AsyncSession, item_ids: Sequence[int]) -> list[BacklogItem]:
+async def _items(
+    session: AsyncSession, item_ids: Sequence[int], problems: Problems | None = None
+) -> list[BacklogItem]:
+    """The items of `item_ids`; every missing one is a problem (raised unless collected)."""
+    found = problems if problems is not None else Problems()
     unique = list(dict.fromkeys(item_ids))
     if len(unique) > MAX_ITEMS_PER_CALL:
         raise DomainError(f"At most {MAX_ITEMS_PER_CALL} items at once.", field="itemIds")
     rows = await work_repo.items_by_ids(session, unique)
     for item_id, row in zip(unique, rows, strict=True):
         if row is None:
-            raise NotFoundError(f"Backlog item {item_id} does not exist.", field="itemIds")
+            found.add("itemIds", f"Backlog item {item_id} does not exist.", ErrorCode.NOT_FOUND)
+    if problems is None:
+        found.raise_if_any()
     return [row for row in rows if row is not None]
 
 
@@ -229,9 +237,15 @@ async def create_integration_point(
 ) -> IntegrationPoint:
     """A dated milestone where the named items of several teams come together."""
     actor.require_access(CREATE_INTEGRATION_POINT)
-    items = await _items(session, item_ids)
+    problems = Problems()  # a bad name and every unknown item at once
+    try:
+        name = _name(name)
+    except DomainError as exc:
+        problems.errors.extend(exc.to_user_errors())
+    items = await _items(session, item_ids, problems)
+    problems.raise_if_any()
     actor.require_any_team(CREATE_INTEGRATION_POINT, {item.team_id for item in items})
-    point = IntegrationPoint(name=_name(name), date=day, description=description.strip())
+    point = IntegrationPoint(name=name, date=day, description=description.strip())
     session.add(point)
     await session.flush()
     await repo.link_items(session, point.id, [item.id for item in items])
@@ -278,10 +292,17 @@ async def remove_items(
     actor.require_access(REMOVE_INTEGRATION_ITEMS)
     point, linked = await _point(session, point_id, version)
     actor.require_any_team(REMOVE_INTEGRATION_ITEMS, await _teams_of(session, linked))
-    missing = [i for i in item_ids if i not in set(linked)]
+    missing = [i for i in dict.fromkeys(item_ids) if i not in set(linked)]
     if missing:
-        raise NotFoundError(
-            f"Item {missing[0]} does not take part in this integration point.", field="itemIds"
+        raise Invalid(
+            [
+                UserError(
+                    field="itemIds",
+                    message=f"Item {item_id} does not take part in this integration point.",
+                    code=ErrorCode.NOT_FOUND,
+                )
+                for item_id in missing
+            ]
         )
     await repo.unlink_items(session, point.id, list(dict.fromkeys(item_ids)))
     point.updated_at = utcnow()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,7 @@ from syncpoint.core.errors import (
     DomainError,
     DuplicateError,
     ErrorCode,
+    Problems,
     check_version,
     require_found,
 )
@@ -47,6 +48,7 @@ KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 URL_RE = re.compile(r"^https?://\S+$")
 MAX_NUMBER = 1_000_000
 MAX_TIME_CAP_DAYS = 365
+T = TypeVar("T")
 # Fields whose every change is kept in the item's history.
 TRACKED = {"estimate": "estimate", "time_cap_days": "timeCapDays"}
 
@@ -88,43 +90,65 @@ def _estimate(value: float | None) -> float | None:
     return value
 
 
-def _apply_values(item: BacklogItem, values: Mapping[str, Any]) -> None:
+def _noted(problems: Problems, check: Callable[[], T], fallback: T) -> T:
+    """The checked value, or `fallback` with the refusal noted (so every problem is found)."""
+    try:
+        return check()
+    except DomainError as exc:
+        problems.errors.extend(exc.to_user_errors())
+        return fallback
+
+
+def _apply_values(item: BacklogItem, values: Mapping[str, Any], problems: Problems) -> None:
     if "title" in values:
-        item.title = required_text(values["title"], "title")
+        item.title = _noted(problems, lambda: required_text(values["title"], "title"), item.title)
     if "description" in values:
         item.description = values["description"] or ""
     if "value" in values:
-        item.value = _int(values["value"], "value", 0)
+        item.value = _noted(problems, lambda: _int(values["value"], "value", 0), None)
     if "effort" in values:
-        item.effort = _int(values["effort"], "effort", 1)
+        item.effort = _noted(problems, lambda: _int(values["effort"], "effort", 1), None)
     if "estimate" in values:
-        item.estimate = _estimate(values["estimate"])
+        item.estimate = _noted(problems, lambda: _estimate(values["estimate"]), None)
     if "hypothesis" in values:
         item.hypothesis = (values["hypothesis"] or "").strip() or None
     if "evaluation_method" in values:
         item.evaluation_method = (values["evaluation_method"] or "").strip() or None
     if "time_cap_days" in values:
-        item.time_cap_days = _int(values["time_cap_days"], "timeCapDays", 1, MAX_TIME_CAP_DAYS)
+        item.time_cap_days = _noted(
+            problems,
+            lambda: _int(values["time_cap_days"], "timeCapDays", 1, MAX_TIME_CAP_DAYS),
+            None,
+        )
 
 
-def check_research_fields(item: BacklogItem) -> None:
-    """Experiments carry hypothesis, evaluation method and time cap; spikes a time cap."""
+def check_research_fields(item: BacklogItem, problems: Problems | None = None) -> None:
+    """Experiments carry hypothesis, evaluation method and time cap; spikes a time cap.
+
+    Every missing one is reported at once (a field already refused is not reported twice)."""
+    found = problems if problems is not None else Problems()
+    refused = {e.field for e in found.errors}
+    missing: list[tuple[str, str]] = []
     if item.kind is ItemKind.EXPERIMENT:
         for value, field, label in (
             (item.hypothesis, "hypothesis", "a hypothesis"),
             (item.evaluation_method, "evaluationMethod", "an evaluation method"),
         ):
             if not value:
-                raise DomainError(
-                    f"An experiment must carry {label}.", field=field, code=ErrorCode.REQUIRED
-                )
+                missing.append((field, f"An experiment must carry {label}."))
     if item.kind in RESEARCH_KINDS and item.time_cap_days is None:
-        raise DomainError(
-            f"A{'n' if item.kind is ItemKind.EXPERIMENT else ''} {item.kind.value.lower()} "
-            "must carry a time cap (timeCapDays).",
-            field="timeCapDays",
-            code=ErrorCode.REQUIRED,
+        missing.append(
+            (
+                "timeCapDays",
+                f"A{'n' if item.kind is ItemKind.EXPERIMENT else ''} "
+                f"{item.kind.value.lower()} must carry a time cap (timeCapDays).",
+            )
         )
+    for field, message in missing:
+        if field not in refused:
+            found.add(field, message, ErrorCode.REQUIRED)
+    if problems is None:
+        found.raise_if_any()
 
 
 def key_prefix(slug: str) -> str:
@@ -133,13 +157,18 @@ def key_prefix(slug: str) -> str:
     return ("".join(p[0] for p in parts) if len(parts) > 1 else slug[:4]).upper()
 
 
+def _key_format(key: str) -> str:
+    key = key.strip()
+    if not KEY_RE.match(key):
+        raise DomainError(f"Key {key!r} must be 1-40 letters, digits, '-' or '_'.", field="key")
+    return key
+
+
 async def _key(session: AsyncSession, team: Team, key: str | None) -> str:
     if key is None:
         prefix = key_prefix(team.slug)
         return f"{prefix}-{await repo.next_key_number(session, prefix)}"
-    key = key.strip()
-    if not KEY_RE.match(key):
-        raise DomainError(f"Key {key!r} must be 1-40 letters, digits, '-' or '_'.", field="key")
+    key = _key_format(key)
     if await repo.key_taken(session, key):
         raise DuplicateError(f"An item with key {key!r} exists already.", field="key")
     return key
@@ -155,19 +184,25 @@ async def create_item(
     values: Mapping[str, Any],
     key: str | None = None,
 ) -> BacklogItem:
-    """Add an item to a team's backlog; research kinds must say how they are time-boxed."""
+    """Add an item to a team's backlog; research kinds must say how they are time-boxed.
+
+    Every problem of the input is reported at once."""
     team = await get_team(session, team_id)
     actor.require_team(CREATE_ITEM, team.id)
+    problems = Problems()
     item = BacklogItem(
         team_id=team.id,
-        title=required_text(title, "title"),
+        title=_noted(problems, lambda: required_text(title, "title"), title),
         kind=kind,
         status=ItemStatus.BACKLOG,
         description="",
         carry_over_count=0,
     )
-    _apply_values(item, values)
-    check_research_fields(item)
+    _apply_values(item, values, problems)
+    check_research_fields(item, problems)
+    if key is not None:
+        _noted(problems, lambda: _key_format(key), key)
+    problems.raise_if_any()
     item.key = await _key(session, team, key)
     session.add(item)
     await session.flush()
@@ -182,8 +217,10 @@ async def update_item(
     actor.require_team(UPDATE_ITEM, item.team_id)
     check_version(item.version, version, "Backlog item")
     before = {attr: getattr(item, attr) for attr in TRACKED}
-    _apply_values(item, changes)
-    check_research_fields(item)
+    problems = Problems()
+    _apply_values(item, changes, problems)
+    check_research_fields(item, problems)
+    problems.raise_if_any()
     for attr, field in TRACKED.items():
         await record_change(
             session, item, field, before[attr], getattr(item, attr), actor_id=actor.person_id
@@ -285,7 +322,14 @@ async def set_criteria(
     item = await get_item(session, item_id)
     actor.require_team(SET_CRITERIA, item.team_id)
     check_version(item.version, version, "Backlog item")
-    new = [_criterion(spec, i, item.id) for i, spec in enumerate(criteria)]
+    problems = Problems()
+    new: list[AcceptanceCriterion] = []
+    for position, spec in enumerate(criteria):
+        try:
+            new.append(_criterion(spec, position, item.id))
+        except DomainError as exc:  # every refused criterion is reported at once
+            problems.errors.extend(exc.to_user_errors())
+    problems.raise_if_any()
     old = await repo.criteria_of(session, item.id)
     before = "; ".join(describe(c) for c in old) or None
     after = "; ".join(describe(c) for c in new) or None

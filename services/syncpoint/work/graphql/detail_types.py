@@ -45,6 +45,7 @@ class MetricObservationType(LoadedNode, relay.Node):
     run_url: str | None
     observed_at: datetime
     recorded_by_id: strawberry.Private[int | None]
+    item_id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, m: models.MetricObservation) -> MetricObservationType:
@@ -57,6 +58,7 @@ class MetricObservationType(LoadedNode, relay.Node):
             run_url=m.run_url,
             observed_at=m.observed_at,
             recorded_by_id=m.recorded_by_id,
+            item_id=m.item_id,
         )
 
     node_loader = repo.observations_by_ids

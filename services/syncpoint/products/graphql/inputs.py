@@ -22,6 +22,7 @@ from syncpoint.products.graphql.sla_types import (
 from syncpoint.products.graphql.types import ProductKind, ProductSubscriptionType, ProductType
 from syncpoint.work.graphql.types import BacklogItemType
 
+
 @strawberry.input
 class CreateProductInput:
     slug: str

@@ -18,7 +18,7 @@ from syncpoint.blockers.models import (
     RoamState,
 )
 from syncpoint.core.auth import Access, Actor, policy
-from syncpoint.core.errors import DomainError, ErrorCode, check_version, require_found
+from syncpoint.core.errors import DomainError, ErrorCode, Problems, check_version, require_found
 from syncpoint.scrum_of_scrums.access import require_blocker_reach
 from syncpoint.teams.models import Person, Team
 from syncpoint.work.models import BacklogItem
@@ -44,6 +44,13 @@ def _text(value: str, field: str, limit: int) -> str:
     if len(value) > limit:
         raise DomainError(f"{field} must be at most {limit} characters.", field=field)
     return value
+
+
+def _title(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise DomainError("A blocker needs a title.", field="title", code=ErrorCode.REQUIRED)
+    return _text(value, "title", MAX_TITLE)
 
 
 async def _owner(session: AsyncSession, owner_id: int | None) -> int | None:
@@ -89,20 +96,32 @@ async def raise_blocker(
     team_id: int | None = None,
     owner_id: int | None = None,
 ) -> Blocker:
-    """Raise a blocker on an item (marks it BLOCKED) or on a whole team."""
+    """Raise a blocker on an item (marks it BLOCKED) or on a whole team; every problem of the
+    request is reported at once."""
     actor.require_access(RAISE_BLOCKER)
-    target_team = await _target_team(session, item_id, team_id)
-    await require_blocker_reach(session, actor, RAISE_BLOCKER, team_id=target_team)
+    problems = Problems()
+    target_team: int | None = None
+    with problems.catch():
+        target_team = await _target_team(session, item_id, team_id)
+    if target_team is not None:
+        await require_blocker_reach(session, actor, RAISE_BLOCKER, team_id=target_team)
+    with problems.catch():
+        title = _title(title)
+    with problems.catch():
+        description = _text(description, "description", MAX_TEXT)
+    with problems.catch():
+        owner_id = await _owner(session, owner_id)
+    problems.raise_if_any()
     return await core.raise_blocker(
         session,
         category=category,
         severity=severity,
-        title=_text(title, "title", MAX_TITLE),
-        description=_text(description, "description", MAX_TEXT),
+        title=title,
+        description=description,
         item_id=item_id,
         team_id=None if item_id is not None else target_team,
         actor_id=actor.person_id,
-        owner_id=await _owner(session, owner_id),
+        owner_id=owner_id,
     )
 
 
@@ -141,20 +160,23 @@ async def update_blocker(
     """Change title, description, category, severity, owner or ROAM state; one history row per
     changed field."""
     blocker = await open_blocker(session, actor, UPDATE_BLOCKER, blocker_id, version)
+    problems = Problems()
     if changes.get("roam") is RoamState.RESOLVED:
-        raise DomainError(
+        problems.add(
+            "roam",
             "Resolve the blocker with resolveBlocker (it also gives the item its status back).",
-            field="roam",
         )
-    if "title" in changes and not str(changes["title"]).strip():
-        raise DomainError("A blocker needs a title.", field="title", code=ErrorCode.REQUIRED)
     values = dict(changes)
     if "title" in values:
-        values["title"] = _text(values["title"].strip(), "title", MAX_TITLE)
+        with problems.catch():
+            values["title"] = _title(str(values["title"]))
     if "description" in values:
-        values["description"] = _text(values["description"], "description", MAX_TEXT)
+        with problems.catch():
+            values["description"] = _text(values["description"], "description", MAX_TEXT)
     if "owner_id" in values:
-        values["owner_id"] = await _owner(session, values["owner_id"])
+        with problems.catch():
+            values["owner_id"] = await _owner(session, values["owner_id"])
+    problems.raise_if_any()
     for key in ("title", "description", "category", "severity", "owner_id", "roam"):
         if key not in values or values[key] == getattr(blocker, key):
             continue

@@ -7,6 +7,8 @@ queries. Authentication and permission failures are always top-level.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 
 import strawberry
@@ -96,6 +98,15 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise Invalid(list(self.errors))
+
+    @contextmanager
+    def catch(self) -> Iterator[None]:
+        """Record a `DomainError` raised inside the block instead of stopping at it, so the
+        checks after it still run: `with problems.catch(): name = check_name(name)`."""
+        try:
+            yield
+        except DomainError as exc:
+            self.errors.extend(exc.to_user_errors())
 
 
 class NotFoundError(DomainError):

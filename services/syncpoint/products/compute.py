@@ -19,7 +19,7 @@ from syncpoint.analysis.model import CLOSED_STATUSES
 from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerSeverity
 from syncpoint.blockers.service import raise_blocker, resolve_by_source_prefix
 from syncpoint.core.auth import Actor
-from syncpoint.core.errors import DomainError, ErrorCode, check_version, require_found
+from syncpoint.core.errors import DomainError, ErrorCode, Problems, check_version, require_found
 from syncpoint.core.models import utcnow
 from syncpoint.products import repository as repo
 from syncpoint.products.common import CANCEL_RESERVATION, RESERVE_COMPUTE, live_product, live_team
@@ -96,24 +96,24 @@ async def _item(session: AsyncSession, item_id: int, team_id: int) -> BacklogIte
     return item
 
 
-def _check_window(product: Product, units: int, starts_at: datetime, ends_at: datetime) -> None:
+def _check_window(
+    product: Product, units: int, starts_at: datetime, ends_at: datetime, problems: Problems
+) -> None:
     if units <= 0:
-        raise DomainError("Reserve at least one unit.", field="units")
-    if product.capacity_units is not None and units > product.capacity_units:
-        raise DomainError(
+        problems.add("units", "Reserve at least one unit.")
+    elif product.capacity_units is not None and units > product.capacity_units:
+        problems.add(
+            "units",
             f"{units} units exceed the capacity of {product.name} ({product.capacity_units}).",
-            field="units",
         )
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise DomainError("Give times with a time zone (e.g. ...Z).", field="startsAt")
-    if ends_at <= starts_at:
-        raise DomainError(
-            "The reservation must end after it starts.",
-            field="endsAt",
-            code=ErrorCode.INVALID_DATE_RANGE,
+        problems.add("startsAt", "Give times with a time zone (e.g. ...Z).")
+    elif ends_at <= starts_at:
+        problems.add(
+            "endsAt", "The reservation must end after it starts.", ErrorCode.INVALID_DATE_RANGE
         )
-    if ends_at - starts_at > MAX_RESERVATION:
-        raise DomainError("A reservation lasts at most 366 days.", field="endsAt")
+    elif ends_at - starts_at > MAX_RESERVATION:
+        problems.add("endsAt", "A reservation lasts at most 366 days.")
 
 
 async def reserve_compute(
@@ -135,9 +135,13 @@ async def reserve_compute(
     product = await live_product(session, product_id)
     if product.kind is not ProductKind.COMPUTE:
         raise DomainError(f"{product.name} is not a COMPUTE product.", field="productId")
-    await live_team(session, team_id, "teamId")
-    await _item(session, item_id, team_id)
-    _check_window(product, units, starts_at, ends_at)
+    problems = Problems()
+    with problems.catch():
+        await live_team(session, team_id, "teamId")
+    with problems.catch():
+        await _item(session, item_id, team_id)
+    _check_window(product, units, starts_at, ends_at, problems)
+    problems.raise_if_any()
     reservation = ComputeReservation(
         product_id=product.id,
         team_id=team_id,

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from syncpoint.analysis.error_budget import ObjectiveSpec
-from syncpoint.core.errors import DomainError, ErrorCode
+from syncpoint.core.errors import DomainError, ErrorCode, Problems
 from syncpoint.products.models import (
     BudgetingMethod,
     IndicatorKind,
@@ -90,23 +90,28 @@ def _fraction(value: float | None, field: str, what: str) -> None:
 
 def validate_objective(draft: ObjectiveDraft, field: str) -> ObjectiveDraft:
     """Check one draft and fill defaults (operator, unit, calendar start); `field` prefixes
-    error fields, e.g. "objectives[2]"."""
+    error fields, e.g. "objectives[2]". Every problem of the draft is reported at once."""
+    problems = Problems()
     if not KEY_RE.match(draft.objective_key):
-        raise _fail(
+        problems.add(
+            f"{field}.key",
             f"Key {draft.objective_key!r} must be 1-100 lower-case letters, digits or inner "
             "hyphens; it identifies the objective across versions.",
-            f"{field}.key",
         )
     if not draft.name.strip():
-        raise DomainError(
-            "An objective needs a name.", field=f"{field}.name", code=ErrorCode.REQUIRED
-        )
-    _fraction(draft.target, f"{field}.target", "Target")
+        problems.add(f"{field}.name", "An objective needs a name.", ErrorCode.REQUIRED)
+    with problems.catch():
+        _fraction(draft.target, f"{field}.target", "Target")
     if not 1 <= draft.window_days <= MAX_WINDOW_DAYS:
-        raise _fail(f"The window must be 1 to {MAX_WINDOW_DAYS} days.", f"{field}.windowDays")
-    draft = _check_threshold(draft, field)
-    draft = _check_calendar(draft, field)
-    return _check_timeslices(draft, field)
+        problems.add(f"{field}.windowDays", f"The window must be 1 to {MAX_WINDOW_DAYS} days.")
+    with problems.catch():
+        draft = _check_threshold(draft, field)
+    with problems.catch():
+        draft = _check_calendar(draft, field)
+    with problems.catch():
+        draft = _check_timeslices(draft, field)
+    problems.raise_if_any()
+    return draft
 
 
 def _check_threshold(draft: ObjectiveDraft, field: str) -> ObjectiveDraft:
@@ -178,29 +183,35 @@ def _check_timeslices(draft: ObjectiveDraft, field: str) -> ObjectiveDraft:
 def validate_sla(
     objectives: Sequence[ObjectiveDraft], turnaround: Turnaround
 ) -> list[ObjectiveDraft]:
-    """Validate a whole SLA document: unique keys, sane turnaround, something to promise."""
-    checked = [validate_objective(d, f"objectives[{i}]") for i, d in enumerate(objectives)]
+    """Validate a whole SLA document: unique keys, sane turnaround, something to promise.
+    Every problem of every objective and of the turnaround is reported at once."""
+    problems = Problems()
+    checked: list[ObjectiveDraft] = []
+    for i, draft in enumerate(objectives):
+        with problems.catch():
+            checked.append(validate_objective(draft, f"objectives[{i}]"))
     seen: set[str] = set()
-    for i, draft in enumerate(checked):
+    for i, draft in enumerate(objectives):
         if draft.objective_key in seen:
-            raise DomainError(
+            problems.add(
+                f"objectives[{i}].key",
                 f"Objective key {draft.objective_key!r} appears twice.",
-                field=f"objectives[{i}].key",
-                code=ErrorCode.DUPLICATE,
+                ErrorCode.DUPLICATE,
             )
         seen.add(draft.objective_key)
     for name in ("triage_days", "delivery_days", "delivery_sprints"):
         value = getattr(turnaround, name)
         if value is not None and not 0 <= value <= 365:
-            raise _fail("Turnaround values must be 0 to 365.", _camel(name))
+            problems.add(_camel(name), "Turnaround values must be 0 to 365.")
     if turnaround.delivery_days is not None and turnaround.delivery_sprints is not None:
-        raise _fail("Promise delivery in days or in sprints, not both.", "deliverySprints")
-    if not checked and turnaround == Turnaround():
-        raise DomainError(
+        problems.add("deliverySprints", "Promise delivery in days or in sprints, not both.")
+    if not objectives and turnaround == Turnaround():
+        problems.add(
+            "objectives",
             "An SLA needs at least one objective or a request-turnaround promise.",
-            field="objectives",
-            code=ErrorCode.REQUIRED,
+            ErrorCode.REQUIRED,
         )
+    problems.raise_if_any()
     return checked
 
 

@@ -16,6 +16,7 @@ from syncpoint.core.errors import (
     DomainError,
     DuplicateError,
     ErrorCode,
+    Problems,
     check_version,
     require_found,
 )
@@ -97,24 +98,24 @@ async def create_product(
     description: str = "",
     capacity_units: int | None = None,
 ) -> Product:
-    """Create a product owned by a platform or complicated-subsystem team."""
+    """Create a product owned by a platform or complicated-subsystem team; every problem of
+    the request is reported at once."""
     actor.require_team(CREATE_PRODUCT, owner_team_id)
+    problems = Problems()
     if not SLUG_RE.match(slug):
-        raise DomainError(
-            f"Slug {slug!r} must be 1-64 lower-case letters, digits or inner hyphens.",
-            field="slug",
+        problems.add(
+            "slug", f"Slug {slug!r} must be 1-64 lower-case letters, digits or inner hyphens."
         )
-    if await repo.slug_taken(session, slug):
-        raise DuplicateError(f"A product with slug {slug!r} exists already.", field="slug")
-    await _owner_team(session, owner_team_id)
-    product = Product(
-        slug=slug,
-        name=_name(name),
-        kind=kind,
-        description=description,
-        owner_team_id=owner_team_id,
-        capacity_units=_capacity(kind, capacity_units),
-    )
+    elif await repo.slug_taken(session, slug):
+        problems.add("slug", f"A product with slug {slug!r} exists already.", ErrorCode.DUPLICATE)
+    product = Product(slug=slug, kind=kind, description=description, owner_team_id=owner_team_id)
+    with problems.catch():
+        await _owner_team(session, owner_team_id)
+    with problems.catch():
+        product.name = _name(name)
+    with problems.catch():
+        product.capacity_units = _capacity(kind, capacity_units)
+    problems.raise_if_any()
     session.add(product)
     await session.flush()
     return product
@@ -128,15 +129,20 @@ async def update_product(
     product = await get_product(session, product_id, "id")
     actor.require_team(UPDATE_PRODUCT, product.owner_team_id)
     check_version(product.version, version, "Product")
+    problems = Problems()
     if "owner_team_id" in changes and changes["owner_team_id"] != product.owner_team_id:
         actor.require_team(UPDATE_PRODUCT, changes["owner_team_id"])
-        product.owner_team_id = (await _owner_team(session, changes["owner_team_id"])).id
+        with problems.catch():
+            product.owner_team_id = (await _owner_team(session, changes["owner_team_id"])).id
     if "name" in changes:
-        product.name = _name(changes["name"])
+        with problems.catch():
+            product.name = _name(changes["name"])
     if "description" in changes:
         product.description = changes["description"] or ""
     if "capacity_units" in changes:
-        product.capacity_units = _capacity(product.kind, changes["capacity_units"])
+        with problems.catch():
+            product.capacity_units = _capacity(product.kind, changes["capacity_units"])
+    problems.raise_if_any()
     if "archived" in changes:
         product.archived_at = (product.archived_at or utcnow()) if changes["archived"] else None
     await session.flush()

@@ -15,6 +15,7 @@ from syncpoint.core.errors import (
     DuplicateError,
     ErrorCode,
     PermissionDenied,
+    Problems,
     check_version,
     require_found,
 )
@@ -119,14 +120,14 @@ async def record_notes(
 ) -> Meeting:
     """Append notes to a meeting (notes are never rewritten)."""
     meeting, _forum = await _meeting(session, actor, RECORD_MEETING_NOTES, meeting_id)
-    session.add(
-        MeetingNote(
-            meeting_id=meeting.id,
-            text=_text(text, "text"),
-            entry_key=_entry_key(meeting, entry_key),
-            author_id=actor.person_id,
-        )
-    )
+    problems = Problems()
+    note = MeetingNote(meeting_id=meeting.id, author_id=actor.person_id)
+    with problems.catch():
+        note.text = _text(text, "text")
+    with problems.catch():
+        note.entry_key = _entry_key(meeting, entry_key)
+    problems.raise_if_any()
+    session.add(note)
     await session.flush()
     return meeting
 
@@ -142,13 +143,15 @@ async def record_decision(
 ) -> Decision:
     """Record a decision of a meeting, optionally about an agenda entry or a blocker."""
     meeting, _forum = await _meeting(session, actor, RECORD_DECISION, meeting_id)
-    decision = Decision(
-        meeting_id=meeting.id,
-        text=_text(text, "text"),
-        entry_key=_entry_key(meeting, entry_key),
-        blocker_id=await _blocker(session, blocker_id),
-        decided_by_id=actor.person_id,
-    )
+    problems = Problems()
+    decision = Decision(meeting_id=meeting.id, decided_by_id=actor.person_id)
+    with problems.catch():
+        decision.text = _text(text, "text")
+    with problems.catch():
+        decision.entry_key = _entry_key(meeting, entry_key)
+    with problems.catch():
+        decision.blocker_id = await _blocker(session, blocker_id)
+    problems.raise_if_any()
     session.add(decision)
     await session.flush()
     return decision
@@ -167,12 +170,11 @@ async def create_action_item(
     entry_key: str | None = None,
     blocker_id: int | None = None,
 ) -> ActionItem:
-    """An action item for a person, due by a date, on a forum (from one of its meetings)."""
+    """An action item for a person, due by a date, on a forum (from one of its meetings);
+    every problem of the request is reported at once."""
     meeting: Meeting | None = None
     if meeting_id is not None:
         meeting, forum = await _meeting(session, actor, CREATE_ACTION_ITEM, meeting_id)
-        if forum_id is not None and forum_id != forum.id:
-            raise DomainError("The meeting belongs to another forum.", field="forumId")
     elif forum_id is not None:
         actor.require_access(CREATE_ACTION_ITEM)
         forum = await live_forum(session, forum_id, "forumId")
@@ -181,24 +183,32 @@ async def create_action_item(
         raise DomainError(
             "Give a forumId or a meetingId.", field="forumId", code=ErrorCode.REQUIRED
         )
-    await live_person(session, owner_id, "ownerId")
+    problems = Problems()
+    if meeting is not None and forum_id is not None and forum_id != forum.id:
+        problems.add("forumId", "The meeting belongs to another forum.")
+    with problems.catch():
+        await live_person(session, owner_id, "ownerId")
     if meeting is not None and due_on < meeting.date:
-        raise DomainError(
+        problems.add(
+            "dueOn",
             "An action item cannot be due before its meeting.",
-            field="dueOn",
-            code=ErrorCode.INVALID_DATE_RANGE,
+            ErrorCode.INVALID_DATE_RANGE,
         )
     item = ActionItem(
         forum_id=forum.id,
         meeting_id=meeting.id if meeting else None,
-        title=_text(title, "title", limit=300),
         description=description,
         owner_id=owner_id,
         due_on=due_on,
-        entry_key=_entry_key(meeting, entry_key),
-        blocker_id=await _blocker(session, blocker_id),
         created_by_id=actor.person_id,
     )
+    with problems.catch():
+        item.title = _text(title, "title", limit=300)
+    with problems.catch():
+        item.entry_key = _entry_key(meeting, entry_key)
+    with problems.catch():
+        item.blocker_id = await _blocker(session, blocker_id)
+    problems.raise_if_any()
     session.add(item)
     await session.flush()
     return item

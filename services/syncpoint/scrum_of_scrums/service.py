@@ -20,6 +20,7 @@ from syncpoint.core.errors import (
     DuplicateError,
     ErrorCode,
     PermissionDenied,
+    Problems,
     check_version,
     require_found,
 )
@@ -116,14 +117,15 @@ async def _check_member(session: AsyncSession, spec: MemberSpec, field: str) -> 
         )
 
 
-async def _check_members(session: AsyncSession, members: Sequence[MemberSpec]) -> None:
+async def _check_members(
+    session: AsyncSession, members: Sequence[MemberSpec], problems: Problems
+) -> None:
     teams = [m.team_id for m in members]
     if len(set(teams)) != len(teams):
-        raise DomainError(
-            "A team can be a member only once.", field="members", code=ErrorCode.DUPLICATE
-        )
+        problems.add("members", "A team can be a member only once.", ErrorCode.DUPLICATE)
     for i, spec in enumerate(members):
-        await _check_member(session, spec, f"members[{i}]")
+        with problems.catch():
+            await _check_member(session, spec, f"members[{i}]")
 
 
 async def _check_parent(session: AsyncSession, forum_id: int | None, parent_id: int | None) -> None:
@@ -145,15 +147,18 @@ async def _check_parent(session: AsyncSession, forum_id: int | None, parent_id: 
         )
 
 
-def _apply_cadence(forum: Forum, values: Mapping[str, Any]) -> None:
+def _apply_cadence(forum: Forum, values: Mapping[str, Any], problems: Problems) -> None:
     if "weekdays" in values:
-        forum.meeting_weekdays = _weekdays(values["weekdays"])
+        with problems.catch():
+            forum.meeting_weekdays = _weekdays(values["weekdays"])
     if "meeting_time" in values:
         forum.meeting_time = values["meeting_time"]
     if "time_zone" in values:
-        forum.time_zone = _time_zone(values["time_zone"])
+        with problems.catch():
+            forum.time_zone = _time_zone(values["time_zone"])
     if "duration_minutes" in values:
-        forum.duration_minutes = _duration(values["duration_minutes"])
+        with problems.catch():
+            forum.duration_minutes = _duration(values["duration_minutes"])
 
 
 async def create_forum(
@@ -170,25 +175,32 @@ async def create_forum(
     parent_id: int | None = None,
     members: Sequence[MemberSpec] = (),
 ) -> Forum:
-    """Create a forum with its members, facilitator and meeting cadence, optionally nested."""
+    """Create a forum with its members, facilitator and meeting cadence, optionally nested;
+    every problem of the request is reported at once."""
     if actor.require_access(CREATE_FORUM) is Access.OWN and actor.person_id != facilitator_id:
         raise PermissionDenied(
             "A facilitator may create only forums they facilitate.", reason="SCOPE"
         )
-    await live_person(session, facilitator_id, "facilitatorId")
-    await _check_parent(session, None, parent_id)
-    await _check_members(session, members)
+    problems = Problems()
     forum = Forum(
-        name=_name(name),
         description=description,
         facilitator_id=facilitator_id,
         parent_id=parent_id,
         meeting_time=meeting_time,
     )
+    with problems.catch():
+        forum.name = _name(name)
+    with problems.catch():
+        await live_person(session, facilitator_id, "facilitatorId")
+    with problems.catch():
+        await _check_parent(session, None, parent_id)
+    await _check_members(session, members, problems)
     _apply_cadence(
         forum,
         {"weekdays": weekdays, "time_zone": time_zone, "duration_minutes": duration_minutes},
+        problems,
     )
+    problems.raise_if_any()
     session.add(forum)
     await session.flush()
     for spec in members:
@@ -207,22 +219,28 @@ async def create_forum(
 async def update_forum(
     session: AsyncSession, actor: Actor, forum_id: int, version: int, changes: Mapping[str, Any]
 ) -> Forum:
-    """Rename, re-describe, change facilitator, cadence or parent (no cycles)."""
+    """Rename, re-describe, change facilitator, cadence or parent (no cycles); every problem
+    of the change is reported at once."""
     actor.require_access(UPDATE_FORUM)
     forum = await live_forum(session, forum_id)
     require_facilitation(actor, UPDATE_FORUM, forum)
     check_version(forum.version, version, "Forum")
+    problems = Problems()
     if "parent_id" in changes:
-        await _check_parent(session, forum.id, changes["parent_id"])
-        forum.parent_id = changes["parent_id"]
+        with problems.catch():
+            await _check_parent(session, forum.id, changes["parent_id"])
+            forum.parent_id = changes["parent_id"]
     if "facilitator_id" in changes:
-        await live_person(session, changes["facilitator_id"], "facilitatorId")
-        forum.facilitator_id = changes["facilitator_id"]
+        with problems.catch():
+            await live_person(session, changes["facilitator_id"], "facilitatorId")
+            forum.facilitator_id = changes["facilitator_id"]
     if "name" in changes:
-        forum.name = _name(changes["name"])
+        with problems.catch():
+            forum.name = _name(changes["name"])
     if "description" in changes:
         forum.description = changes["description"]
-    _apply_cadence(forum, changes)
+    _apply_cadence(forum, changes, problems)
+    problems.raise_if_any()
     await session.flush()
     return forum
 

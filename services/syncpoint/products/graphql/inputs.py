@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from syncpoint.core.errors import UserError
+from syncpoint.core.inputs import optional, ref
 from syncpoint.products import models
 from syncpoint.products.graphql.ops_types import ComputeReservationType, ProductRequestType
 from syncpoint.products.graphql.sla_types import (
@@ -21,15 +22,13 @@ from syncpoint.products.graphql.sla_types import (
 from syncpoint.products.graphql.types import ProductKind, ProductSubscriptionType, ProductType
 from syncpoint.work.graphql.types import BacklogItemType
 
-UNSET = strawberry.UNSET
-
 
 @strawberry.input
 class CreateProductInput:
     slug: str
     name: str
     kind: ProductKind  # type: ignore[valid-type]
-    owner_team_id: relay.GlobalID
+    owner_team_id: relay.GlobalID = ref("Team")
     description: str = ""
     capacity_units: int | None = strawberry.field(
         default=None, description="COMPUTE only: units in the pool (e.g. GPUs)."
@@ -38,33 +37,35 @@ class CreateProductInput:
 
 @strawberry.input
 class UpdateProductInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = ref("Product")
     version: int = strawberry.field(description="The version you read; stale versions conflict.")
-    name: str | None = UNSET
-    description: str | None = UNSET
-    capacity_units: int | None = UNSET
-    owner_team_id: relay.GlobalID | None = UNSET
-    archived: bool | None = UNSET
+    name: str | None = optional()
+    description: str | None = optional()
+    capacity_units: int | None = optional(nullable=True)
+    owner_team_id: relay.GlobalID | None = ref("Team", optional=True)
+    archived: bool | None = optional()
 
 
 @strawberry.input
 class SetItemProductInput:
-    item_id: relay.GlobalID
-    product_id: relay.GlobalID | None = strawberry.field(
-        description="The product whose backlog gets the item; null takes it off."
+    item_id: relay.GlobalID = ref("BacklogItem")
+    product_id: relay.GlobalID | None = ref(
+        "Product",
+        nullable=True,
+        description="The product whose backlog gets the item; null takes it off.",
     )
 
 
 @strawberry.input
 class SubscribeToProductInput:
-    product_id: relay.GlobalID
-    team_id: relay.GlobalID
+    product_id: relay.GlobalID = ref("Product")
+    team_id: relay.GlobalID = ref("Team")
     since: date | None = strawberry.field(default=None, description="Default: today.")
 
 
 @strawberry.input
 class UnsubscribeFromProductInput:
-    id: relay.GlobalID = strawberry.field(description="The ProductSubscription.")
+    id: relay.GlobalID = ref("ProductSubscription", description="The ProductSubscription.")
     version: int
     until: date | None = strawberry.field(default=None, description="Default: today.")
 
@@ -97,7 +98,7 @@ class SloObjectiveInput:
 
 @strawberry.input
 class PublishSlaInput:
-    product_id: relay.GlobalID
+    product_id: relay.GlobalID = ref("Product")
     objectives: list[SloObjectiveInput] = strawberry.field(default_factory=list)
     triage_days: int | None = strawberry.field(
         default=None, description="Requests are triaged within this many days."
@@ -113,7 +114,7 @@ class PublishSlaInput:
 
 @strawberry.input
 class ImportOpenSloInput:
-    product_id: relay.GlobalID
+    product_id: relay.GlobalID = ref("Product")
     yaml: str = strawberry.field(description="OpenSLO v1 documents (Service, SLI, SLO).")
     notes: str = ""
     merge: bool = strawberry.field(
@@ -124,7 +125,7 @@ class ImportOpenSloInput:
 
 @strawberry.input
 class RequestActionInput:
-    dependency_id: relay.GlobalID = strawberry.field(description="The request's Dependency.")
+    dependency_id: relay.GlobalID = ref("Dependency", description="The request's Dependency.")
     note: str = ""
 
 
@@ -142,15 +143,15 @@ class MeasurementInput:
 
 @strawberry.input
 class RecordMeasurementsInput:
-    product_id: relay.GlobalID
+    product_id: relay.GlobalID = ref("Product")
     measurements: list[MeasurementInput]
 
 
 @strawberry.input
 class ReserveComputeInput:
-    product_id: relay.GlobalID
-    team_id: relay.GlobalID
-    item_id: relay.GlobalID
+    product_id: relay.GlobalID = ref("Product")
+    team_id: relay.GlobalID = ref("Team")
+    item_id: relay.GlobalID = ref("BacklogItem")
     units: int
     starts_at: datetime
     ends_at: datetime = strawberry.field(description="Exclusive: a reservation may start then.")
@@ -159,7 +160,7 @@ class ReserveComputeInput:
 
 @strawberry.input
 class CancelReservationInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = ref("ComputeReservation")
     version: int
 
 

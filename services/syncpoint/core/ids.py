@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-import strawberry
 from strawberry import relay
 
 from syncpoint.core.errors import NotFoundError
@@ -37,16 +33,3 @@ def decode_id(gid: relay.GlobalID, type_name: str, field: str = "id") -> int:
 
 def decode_optional(gid: relay.GlobalID | None, type_name: str, field: str) -> int | None:
     return None if gid is None else decode_id(gid, type_name, field)
-
-
-def provided(obj: Any, names: Mapping[str, str]) -> dict[str, Any]:
-    """Fields of an input that the client actually sent (UNSET ones are left out).
-
-    `names` maps input attribute -> service change key.
-    """
-    changes: dict[str, Any] = {}
-    for attr, key in names.items():
-        value = getattr(obj, attr)
-        if value is not strawberry.UNSET:
-            changes[key] = value
-    return changes

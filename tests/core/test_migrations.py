@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
 from syncpoint import migrate
@@ -28,21 +28,9 @@ async def _tables(url: str) -> set[str]:
 def _fresh_url(backend: str, tmp_path: Path, database_urls: dict) -> str:
     if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'updown.db'}"
-    from tests.conftest import migrated_url
+    from tests.conftest import fresh_url
 
-    base = make_url(migrated_url(database_urls, "postgresql"))
-    name = f"{base.database}_updown"
-
-    async def create() -> None:
-        engine = make_engine(base.render_as_string(hide_password=False), pool=False)
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        await engine.dispose()
-
-    asyncio.run(create())
-    return base.set(database=name).render_as_string(hide_password=False)
+    return fresh_url(database_urls, "postgresql", "_updown")  # dropped at the session's end
 
 
 @pytest.mark.parametrize("backend_name", ["sqlite", "postgresql"])
@@ -59,3 +47,26 @@ def test_upgrade_to_head_and_down_to_empty(backend_name, tmp_path, database_urls
     assert asyncio.run(_tables(url)) == set()
     migrate.upgrade(settings, "head", url=url)
     assert asyncio.run(_tables(url)) == set(Base.metadata.tables)
+
+
+def test_the_suite_drops_only_the_databases_it_created(database_urls):
+    from tests.conftest import postgres_databases
+    from tests.support.databases import PostgresDatabases
+
+    server = postgres_databases(database_urls)
+    name = f"{make_url(server.worker_url).database}_kept"
+    outside = PostgresDatabases(server.url("postgres"))
+    outside.fresh(name)  # a database someone else made
+    try:
+        run = PostgresDatabases(server.url("postgres"))
+        run.ensure(name)
+        run.ensure(f"{name}_made")
+        run.fresh(f"{name}_fresh")
+        assert run.created == [f"{name}_made", f"{name}_fresh"]
+        run.drop_created()
+        assert run.exists(name)
+        assert not run.exists(f"{name}_made")
+        assert not run.exists(f"{name}_fresh")
+    finally:
+        outside.drop_created()
+    assert not outside.exists(name)

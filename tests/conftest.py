@@ -13,6 +13,7 @@ worker into a database of its own and shared by the tests that use `demo_session
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -44,6 +45,8 @@ BACKENDS = ["sqlite", "postgresql"]
 # The day the shared demo (`demo_session`) is dated around, as the demo tests expect.
 DEMO_DAY = date(2027, 1, 20)
 DEMO_FIXTURES = frozenset({"demo_session", "demo_api"})
+# The module testcontainers' deprecation warning names (testcontainers.postgres is deprecated).
+POSTGRES_CONTAINER_MODULE = "testcontainers.community.postgres"
 
 # Deadlines measure the machine, not the code: one property failed on a deadline under load.
 hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
@@ -64,7 +67,7 @@ def _postgres_url(stack: ExitStack) -> str:
         return url
     reason = "PostgreSQL unavailable: set SYNCPOINT_TEST_POSTGRES_URL or run a Docker engine"
     try:
-        from testcontainers.community.postgres import PostgresContainer
+        PostgresContainer = importlib.import_module(POSTGRES_CONTAINER_MODULE).PostgresContainer
 
         container = stack.enter_context(PostgresContainer("postgres:16-alpine", driver="asyncpg"))
         return str(container.get_connection_url())

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
-from sqlalchemy.engine import make_url
 
 from syncpoint import migrate
 from syncpoint.core.db import make_engine
@@ -47,26 +46,3 @@ def test_upgrade_to_head_and_down_to_empty(backend_name, tmp_path, database_urls
     assert asyncio.run(_tables(url)) == set()
     migrate.upgrade(settings, "head", url=url)
     assert asyncio.run(_tables(url)) == set(Base.metadata.tables)
-
-
-def test_the_suite_drops_only_the_databases_it_created(database_urls):
-    from tests.conftest import postgres_databases
-    from tests.support.databases import PostgresDatabases
-
-    server = postgres_databases(database_urls)
-    name = f"{make_url(server.worker_url).database}_kept"
-    outside = PostgresDatabases(server.url("postgres"))
-    outside.fresh(name)  # a database someone else made
-    try:
-        run = PostgresDatabases(server.url("postgres"))
-        run.ensure(name)
-        run.ensure(f"{name}_made")
-        run.fresh(f"{name}_fresh")
-        assert run.created == [f"{name}_made", f"{name}_fresh"]
-        run.drop_created()
-        assert run.exists(name)
-        assert not run.exists(f"{name}_made")
-        assert not run.exists(f"{name}_fresh")
-    finally:
-        outside.drop_created()
-    assert not outside.exists(name)

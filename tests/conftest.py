@@ -5,9 +5,10 @@ answers; otherwise its tests are skipped with the reason, except under CI=true w
 Each test runs inside a transaction that is rolled back at the end.
 
 Under pytest-xdist (`-n auto --dist loadgroup`, the default addopts) every worker has its own
-databases (tests/support/databases.py). The demo organisation is loaded once per backend and per
-worker into a database of its own and shared by the tests that use `demo_session` or `demo_api`
-(grouped on one worker); each of them still runs in a transaction rolled back at the end.
+databases (tests/support/databases.py). The demo organisation is loaded once per backend into a
+database of its own and shared by the tests that use `demo_session` (dated DEMO_DAY) or `demo_api`
+(dated today): the tests of one demo and backend are grouped on one worker. Each of them still runs
+in a transaction rolled back at the end.
 """
 
 from __future__ import annotations
@@ -55,10 +56,14 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Tests on the shared demo run on one worker, which loads it once per backend.
+    # The tests on one shared demo (fixture and backend) run on one worker, which loads it once;
+    # the other demos load on other workers meanwhile.
     for item in items:
-        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("demo"))
+        demos = sorted(DEMO_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if demos:
+            params = getattr(item, "callspec", None)
+            backend = params.params.get("backend", "") if params else ""
+            item.add_marker(pytest.mark.xdist_group(f"{'+'.join(demos)}-{backend}"))
 
 
 def _postgres_url(stack: ExitStack) -> str:

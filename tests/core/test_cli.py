@@ -65,23 +65,14 @@ def test_migrate_demo_tokens(fresh_db):
     assert missing.exit_code == 1
     assert "person" in missing.output
     invoke("db", "downgrade", "base")
+    unmigrated = runner.invoke(app, ["token", "list"])
+    assert unmigrated.exit_code == 2, unmigrated.output
+    assert "syncpoint db upgrade" in unmigrated.output
 
 
 def test_export_schema_and_permissions_print():
     assert "type Query" in invoke("export-schema")
     assert "| `createTeam` | mutation |" in invoke("permissions")
-
-
-def test_serve_says_how_to_change_the_port(fresh_db, monkeypatch):
-    invoke("db", "upgrade")
-    monkeypatch.setenv("SYNCPOINT_PORT", "8001")
-    get_settings.cache_clear()
-    served: dict[str, object] = {}
-    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: served.update(kwargs))
-    output = invoke("serve")
-    assert served["port"] == 8001
-    assert "http://127.0.0.1:8001/graphql" in output
-    assert "SYNCPOINT_PORT=8001 make run" in output
 
 
 @pytest.fixture
@@ -117,16 +108,18 @@ def test_without_a_database_the_cli_says_where_it_looked_and_creates_none(elsewh
     assert not (elsewhere / "syncpoint.db").exists()
 
 
-def test_a_database_without_the_schema_is_refused_clearly(fresh_db):
-    invoke("db", "upgrade")
-    invoke("db", "downgrade", "base")
-    result = runner.invoke(app, ["token", "list"])
-    assert result.exit_code == 2, result.output
-    assert "syncpoint db upgrade" in result.output
-
-
-def test_outside_the_repository_db_upgrade_and_export_schema_still_work(elsewhere, monkeypatch):
+def test_outside_the_repository_db_upgrade_creates_it_and_serve_tells_how_to_change_the_port(
+    elsewhere, monkeypatch
+):
     assert "type Query" in invoke("export-schema")
     invoke("db", "upgrade")
     assert (elsewhere / "syncpoint.db").exists()
     assert "(head)" in invoke("db", "current")
+    monkeypatch.setenv("SYNCPOINT_PORT", "8001")
+    get_settings.cache_clear()
+    served: dict[str, object] = {}
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: served.update(kwargs))
+    output = invoke("serve")
+    assert served["port"] == 8001
+    assert "http://127.0.0.1:8001/graphql" in output
+    assert "SYNCPOINT_PORT=8001 make run" in output

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -38,6 +38,47 @@ err = Console(stderr=True)
 T = TypeVar("T")
 
 
+def _refuse(message: str) -> NoReturn:
+    err.print(message, soft_wrap=True, highlight=False, markup=False)
+    raise typer.Exit(code=2)
+
+
+def _require_database() -> None:
+    """Refuse, with where it looked and how to set it, to open a SQLite file that does not exist:
+    opening it would create an empty database (the default is ./syncpoint.db in the working
+    directory). Every command but `db upgrade`, `export-schema` and `permissions` needs one."""
+    settings = get_settings()
+    path = settings.sqlite_file
+    if path is None or path.exists():
+        return
+    how = (
+        "Set SYNCPOINT_DATABASE_URL (in the environment or in ./.env), e.g. "
+        "SYNCPOINT_DATABASE_URL=postgresql+asyncpg://user@host/syncpoint, or create the database "
+        "with `syncpoint db upgrade` (in the repository: `make run`)."
+    )
+    if settings.database_url_is_default:
+        _refuse(
+            f"No database: SYNCPOINT_DATABASE_URL is not set (looked in the environment and in "
+            f"{Path('.env').resolve()}) and the default SQLite database {path} does not exist. "
+            + how
+        )
+    _refuse(f"No database: {path} (SYNCPOINT_DATABASE_URL) does not exist. " + how)
+
+
+async def _require_schema(session: SerialSession) -> None:
+    from alembic.migration import MigrationContext
+
+    connection = await session.connection()
+    revision = await connection.run_sync(
+        lambda sync: MigrationContext.configure(sync).get_current_revision()
+    )
+    if revision is None:
+        _refuse(
+            f"The database {connection.engine.url.render_as_string(hide_password=True)} has no "
+            "Syncpoint schema yet: run `syncpoint db upgrade` first."
+        )
+
+
 def cli_actor() -> Actor:
     """Who acts when the syncpoint command writes: the system user, as the audit log names it."""
     return Actor(role=Role.ADMIN, system=f"cli:{getpass.getuser()}")
@@ -52,6 +93,7 @@ def _in_session(
     """Run `work` in one transaction against the configured database, committing on success.
     A write names its `audit` operation: its entry (every object it touched, or with `bulk` a
     summary of what it returned) is written in the same transaction, actor the CLI's user."""
+    _require_database()
 
     async def run() -> T:
         from syncpoint.audit.recorder import entry_for
@@ -60,6 +102,7 @@ def _in_session(
         engine = make_engine(get_settings().database_url, pool=False)
         try:
             async with make_sessionmaker(engine)() as session:
+                await _require_schema(session)
                 if audit is None:
                     result = await work(session)
                 else:
@@ -93,12 +136,20 @@ def serve(
     """Serve the API (GraphiQL at /graphql in development)."""
     import uvicorn
 
+    _require_database()
     settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    console.print(
+        f"Serving http://{host}:{port}/graphql. Another port: SYNCPOINT_PORT=8001 make run "
+        "(or syncpoint serve --port 8001).",
+        soft_wrap=True,
+        highlight=False,
+    )
     uvicorn.run(
         "syncpoint.api:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         workers=None if reload else (workers or settings.worker_count),
         reload=reload,
         # A worker imports the app and builds the schema before it answers the supervisor's
@@ -116,12 +167,14 @@ def db_upgrade(revision: str = "head") -> None:
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target, e.g. -1 or base.")]) -> None:
     """Revert migrations down to REVISION."""
+    _require_database()
     migrate.downgrade(get_settings(), revision)
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Show the revision the database is at."""
+    _require_database()
     migrate.current(get_settings())
 
 
@@ -290,17 +343,35 @@ def dependency_map(
 
 
 @app.command("demo-tokens")
-def demo_tokens() -> None:
-    """Issue fresh tokens for the demo personas (older demo tokens are revoked) and print them."""
-    from syncpoint.demo.personas import issue_persona_tokens
+def demo_tokens(
+    rotate: Annotated[
+        bool, typer.Option(help="Revoke the demo tokens and issue fresh ones.")
+    ] = False,
+) -> None:
+    """Print tokens for the demo personas: the ones printed last time while they are valid (kept
+    in SYNCPOINT_DEMO_TOKENS_FILE, default ./.demo-tokens), else fresh ones."""
+    from syncpoint.demo.personas import persona_tokens
 
     settings = get_settings()
-    tokens = _in_session(issue_persona_tokens)
-    console.print("[bold]Demo persona tokens[/bold] (valid 30 days; earlier demo tokens revoked):")
-    for persona, role, secret in tokens:
-        console.print(f"  {persona:<32} {role:<15} {secret}", soft_wrap=True, highlight=False)
+    path = settings.demo_tokens_file
+    tokens, fresh = _in_session(lambda s: persona_tokens(s, path, rotate=rotate))
+    expires = min(t.expires_at for t in tokens)[:10]
+    if fresh:
+        console.print(
+            f"[bold]Demo persona tokens[/bold] (fresh, valid until {expires}; earlier demo tokens "
+            f"revoked; kept in {path} and printed again while valid):",
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"[bold]Demo persona tokens[/bold] (from {path}, valid until {expires}; "
+            "`syncpoint demo-tokens --rotate` for fresh ones):",
+            soft_wrap=True,
+        )
+    for t in tokens:
+        console.print(f"  {t.persona:<32} {t.role:<15} {t.secret}", soft_wrap=True, highlight=False)
     url = f"http://{settings.host}:{settings.port}/graphql"
-    first = tokens[0][2]
+    first = tokens[0].secret
     console.print(f"GraphiQL: open {url} and add the header (Headers tab):")
     console.print(f'  {{"Authorization": "Bearer {first}"}}')
     console.print("curl:")

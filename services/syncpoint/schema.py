@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import strawberry
 from strawberry.extensions import (
     MaxAliasesLimiter,
@@ -59,6 +61,7 @@ class Subscription(BlockersSubscription):
     pass
 
 
+@cache  # built once per process (and per `mask_unexpected`): every app instance shares it
 def build_schema(*, mask_unexpected: bool = False) -> strawberry.Schema:
     """The schema with its extensions (parser and validation caches, document size limits) and
     stable error codes; `mask_unexpected` hides unexpected errors' details (production)."""

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from syncpoint.core.auth import Role
-from syncpoint.demo import load_demo
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BLOCK = re.compile(r"```(graphql|json)\n(.*?)```", re.S)
@@ -56,9 +55,8 @@ def test_readme_has_examples_with_results():
 FIRST_FORUM = "{ forums(first: 1, rootsOnly: true) { edges { node { id } } } }"
 
 
-async def test_readme_examples_return_what_the_readme_shows(api, session):
-    await load_demo(session)
-    await session.commit()
+async def test_readme_examples_return_what_the_readme_shows(demo_api):
+    api = demo_api  # the demo as of today, as `make run` loads it
     await api.login(Role.DIRECTOR)
     forums = (await api.gql(FIRST_FORUM))["forums"]["edges"]
     variables = {"forumId": forums[0]["node"]["id"]}

@@ -7,8 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from syncpoint import migrate
 from syncpoint.core.db import make_engine
@@ -28,21 +27,9 @@ async def _tables(url: str) -> set[str]:
 def _fresh_url(backend: str, tmp_path: Path, database_urls: dict) -> str:
     if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'updown.db'}"
-    from tests.conftest import migrated_url
+    from tests.conftest import fresh_url
 
-    base = make_url(migrated_url(database_urls, "postgresql"))
-    name = f"{base.database}_updown"
-
-    async def create() -> None:
-        engine = make_engine(base.render_as_string(hide_password=False), pool=False)
-        async with engine.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        await engine.dispose()
-
-    asyncio.run(create())
-    return base.set(database=name).render_as_string(hide_password=False)
+    return fresh_url(database_urls, "postgresql", "_updown")  # dropped at the session's end
 
 
 @pytest.mark.parametrize("backend_name", ["sqlite", "postgresql"])

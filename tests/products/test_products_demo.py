@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerStatus
-from syncpoint.demo import load_demo
 from syncpoint.products import compute, repository, sla, slo
 from syncpoint.products.models import ProductKind, ProductRequest
+from tests.conftest import DEMO_DAY
 
-AS_OF = date(2027, 1, 20)
+AS_OF = DEMO_DAY  # the day the shared demo is dated around
 AT = datetime(2027, 1, 20, tzinfo=UTC)
 
 
-async def test_demo_products(session):
-    await load_demo(session, as_of=AS_OF)
+async def test_demo_products(demo_session):
+    session = demo_session
 
     products = {p.slug: p for p in await repository.all_products(session)}
     assert set(products) == {"feature-store", "model-serving", "data-platform", "gpu-pool"}

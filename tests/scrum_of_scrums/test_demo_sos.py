@@ -4,21 +4,19 @@ day with every section."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from syncpoint.analysis.agenda import Section
 from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerEscalation, EscalationLevel
-from syncpoint.demo import load_demo
 from syncpoint.scrum_of_scrums.agenda_service import generate_agenda
 from syncpoint.scrum_of_scrums.models import ActionItem, Forum, Meeting
+from tests.conftest import DEMO_DAY
 
-AS_OF = date(2027, 1, 20)
+AS_OF = DEMO_DAY  # the day the shared demo is dated around
 
 
-async def test_demo_scrum_of_scrums(session):
-    await load_demo(session, as_of=AS_OF)
+async def test_demo_scrum_of_scrums(demo_session):
+    session = demo_session
 
     forums = {f.name: f for f in await session.scalars(select(Forum))}
     org = forums["Acme ML Scrum of Scrums"]

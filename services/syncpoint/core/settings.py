@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from syncpoint.core.auth import Role
 
@@ -23,11 +24,14 @@ def _default_migrations_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "migrations"
 
 
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./syncpoint.db"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SYNCPOINT_", env_file=".env", extra="ignore")
 
     database_url: str = Field(
-        default="sqlite+aiosqlite:///./syncpoint.db",
+        default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy async URL: SQLite (aiosqlite) by default, PostgreSQL (asyncpg) "
         "in production.",
     )
@@ -74,6 +78,25 @@ class Settings(BaseSettings):
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer and self.oidc_audience)
+
+    demo_tokens_file: Path = Field(
+        default=Path(".demo-tokens"),
+        description="Where `syncpoint demo-tokens` keeps the tokens it printed (mode 0600), to "
+        "print them again while they are valid.",
+    )
+
+    @property
+    def database_url_is_default(self) -> bool:
+        """No SYNCPOINT_DATABASE_URL was given (environment or .env): ./syncpoint.db is meant."""
+        return "database_url" not in self.model_fields_set
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database's file, absolute (None for PostgreSQL or an in-memory SQLite)."""
+        if not self.is_sqlite:
+            return None
+        name = make_url(self.database_url).database
+        return Path(name).resolve() if name and name != ":memory:" else None
 
     @property
     def is_production(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, false, insert, or_, select
+from sqlalchemy import Select, and_, delete, exists, false, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -124,6 +124,36 @@ def team_dependencies_query(team_id: int, *, incoming: bool) -> Select[Any]:
         else DependencyFilter(provider_team_ids=[team_id])
     )
     return dependencies_query(flt)
+
+
+_consumer_item = aliased(BacklogItem, name="consumer_item")
+_provider_item = aliased(BacklogItem, name="provider_item")
+
+# The team a dependency comes in to (its consumer item's team) and goes out from (its provider
+# item's team, or the product's owner team while a request has no provider item yet): the
+# parent keys of `TeamPlanning.incomingDependencies` and `outgoingDependencies`.
+INCOMING_TEAM = _consumer_item.team_id
+OUTGOING_TEAM = func.coalesce(_provider_item.team_id, Product.owner_team_id)
+
+
+def incoming_dependencies_query() -> Select[Any]:
+    """Every dependency with the team it comes in to (`INCOMING_TEAM`)."""
+    return select(Dependency).join(_consumer_item, _consumer_item.id == Dependency.consumer_item_id)
+
+
+def outgoing_dependencies_query() -> Select[Any]:
+    """Every dependency with the team it goes out from (`OUTGOING_TEAM`)."""
+    return (
+        select(Dependency)
+        .outerjoin(_provider_item, _provider_item.id == Dependency.provider_item_id)
+        .outerjoin(
+            Product,
+            and_(
+                Dependency.provider_item_id.is_(None),
+                Product.id == Dependency.provider_product_id,
+            ),
+        )
+    )
 
 
 # ---- integration points -------------------------------------------------------------------------

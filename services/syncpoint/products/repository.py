@@ -157,16 +157,10 @@ async def current_objectives(session: AsyncSession, product_id: int) -> list[Slo
 subscriptions_by_ids = rows_by_ids(ProductSubscription)
 
 
-async def subscriptions_by_product(
-    session: AsyncSession, product_ids: Sequence[int]
-) -> list[list[ProductSubscription]]:
-    """Every subscription (ended ones too), oldest first."""
-    rows = await session.scalars(
-        select(ProductSubscription)
-        .where(ProductSubscription.product_id.in_(product_ids))
-        .order_by(ProductSubscription.since, ProductSubscription.id)
-    )
-    return group_by_key(list(rows), product_ids, "product_id")
+def subscriptions_query(include_ended: bool) -> Select[Any]:
+    """Subscriptions (current ones unless `include_ended`), for the pages under products."""
+    stmt = select(ProductSubscription)
+    return stmt if include_ended else stmt.where(ProductSubscription.until.is_(None))
 
 
 async def active_subscription(

@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from syncpoint.core.loaders import NestedPage
 from syncpoint.core.models import utcnow
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
@@ -159,12 +160,13 @@ class ProductType(LoadedNode, relay.Node):
 
     @strawberry.field(description="Consumer teams; ended subscriptions only with includeEnded.")
     async def consumers(
-        self, info: Info, include_ended: bool = False
-    ) -> list[ProductSubscriptionType]:
-        rows = await info.context.loaders.load(repo.subscriptions_by_product, self.id)
-        return [
-            ProductSubscriptionType.from_model(r) for r in rows if include_ended or r.until is None
-        ]
+        self,
+        info: Info,
+        include_ended: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ProductSubscriptionType]:
+        return await PRODUCT_CONSUMERS.page(info, self.id, PageArgs(first, after), include_ended)
 
     @strawberry.field(description="The owner team's items on this product, by value/effort.")
     async def backlog(
@@ -255,3 +257,13 @@ class ProductType(LoadedNode, relay.Node):
     @strawberry.field(description="The current objectives as OpenSLO v1 YAML (re-importable).")
     async def open_slo_yaml(self, info: Info) -> str:
         return await export_openslo(info.context.session, self.id)
+
+
+# Nested pages: one statement for every product's page (see core.loaders.NestedPage).
+_Subscription = models.ProductSubscription
+PRODUCT_CONSUMERS = NestedPage(
+    repo.subscriptions_query,
+    _Subscription.product_id,
+    [SortKey(_Subscription.since), SortKey(_Subscription.id)],
+    ProductSubscriptionType.from_model,
+)

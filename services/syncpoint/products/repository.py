@@ -118,8 +118,9 @@ async def sla_by_number(
     return [index.get(tuple(k)) for k in keys]  # type: ignore[arg-type]
 
 
-def sla_history_query(product_id: int) -> Select[Any]:
-    return select(SlaVersion).where(SlaVersion.product_id == product_id)
+def sla_history_query() -> Select[Any]:
+    """Every SLA version, for the pages of history under products."""
+    return select(SlaVersion)
 
 
 async def latest_sla_number(session: AsyncSession, product_id: int) -> int:
@@ -197,8 +198,9 @@ def backlog_priority() -> ColumnElement[Any]:
     return func.coalesce(ratio, -1.0)
 
 
-def backlog_query(product_id: int, *, include_closed: bool) -> Select[Any]:
-    stmt = select(BacklogItem).where(BacklogItem.product_id == product_id)
+def backlog_query(include_closed: bool) -> Select[Any]:
+    """Items on products (open ones unless `include_closed`), for the pages under products."""
+    stmt = select(BacklogItem)
     if not include_closed:
         stmt = stmt.where(BacklogItem.status.not_in([ItemStatus.DONE, ItemStatus.DROPPED]))
     return stmt
@@ -210,13 +212,13 @@ class RequestState(StrEnum):
     DELIVERED = "DELIVERED"
 
 
-def requests_query(product_id: int, states: Sequence[RequestState] | None) -> Select[Any]:
-    """Dependencies on the product (requests), with their triage/delivery state as a filter."""
+def requests_query(states: Sequence[RequestState] | None) -> Select[Any]:
+    """Dependencies on products (requests), with their triage/delivery state as a filter."""
     stmt = (
         select(Dependency)
         .outerjoin(ProductRequest, ProductRequest.dependency_id == Dependency.id)
         .where(
-            Dependency.provider_product_id == product_id,
+            Dependency.provider_product_id.is_not(None),
             Dependency.status != DependencyStatus.CANCELLED,
         )
     )
@@ -300,14 +302,15 @@ reservations_by_ids = rows_by_ids(ComputeReservation)
 
 
 def reservations_query(
-    product_id: int,
+    product_id: int | None,
     start: datetime | None,
     end: datetime | None,
-    *,
     include_cancelled: bool = False,
 ) -> Select[Any]:
-    """Reservations of a product overlapping [start, end)."""
-    stmt = select(ComputeReservation).where(ComputeReservation.product_id == product_id)
+    """Reservations of a product (of every product for None) overlapping [start, end)."""
+    stmt = select(ComputeReservation)
+    if product_id is not None:
+        stmt = stmt.where(ComputeReservation.product_id == product_id)
     if start is not None:
         stmt = stmt.where(ComputeReservation.ends_at > start)
     if end is not None:

@@ -74,12 +74,14 @@ async def observations_by_item(
     return group_by_key(list(rows), item_ids, "item_id")
 
 
-def observations_query(item_id: int) -> Select[Any]:
-    return select(MetricObservation).where(MetricObservation.item_id == item_id)
+def observations_query() -> Select[Any]:
+    """Every metric observation, for the pages under items."""
+    return select(MetricObservation)
 
 
-def changes_query(item_id: int) -> Select[Any]:
-    return select(ItemChange).where(ItemChange.item_id == item_id)
+def changes_query() -> Select[Any]:
+    """Every item change, for the pages of history under items."""
+    return select(ItemChange)
 
 
 async def checklists_by_team(
@@ -183,9 +185,6 @@ def items_query(flt: ItemFilter) -> Select[Any]:
     return stmt
 
 
-def sprint_items_query(sprint_id: int | None) -> Select[Any]:
-    """Items planned in a stored sprint (none for a sprint that is not stored yet)."""
-    stmt = select(BacklogItem)
-    if sprint_id is None:
-        return stmt.where(false())
-    return stmt.where(BacklogItem.sprint_id == sprint_id)
+def sprint_items_query() -> Select[Any]:
+    """Items planned in sprints, for the pages under sprints."""
+    return select(BacklogItem).where(BacklogItem.sprint_id.is_not(None))

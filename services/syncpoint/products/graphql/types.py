@@ -12,7 +12,7 @@ from strawberry.types import Info
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.models import utcnow
 from syncpoint.core.nodes import LoadedNode
-from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
+from syncpoint.core.pagination import Connection, PageArgs, SortKey
 from syncpoint.dependencies.models import Dependency
 from syncpoint.products import models
 from syncpoint.products import repository as repo
@@ -144,15 +144,7 @@ class ProductType(LoadedNode, relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[SlaVersionType]:
-        ctx = info.context
-        return await paginate(
-            ctx.session,
-            repo.sla_history_query(self.id),
-            [SortKey(models.SlaVersion.number, descending=True), SortKey(models.SlaVersion.id)],
-            PageArgs(first, after, last, before),
-            SlaVersionType.from_model,
-            max_page=ctx.settings.max_page_size,
-        )
+        return await SLA_HISTORY.page(info, self.id, PageArgs(first, after, last, before))
 
     @strawberry.field(description="Request-turnaround promise in days (sprints converted).")
     async def request_turnaround_days(self, info: Info) -> int | None:
@@ -178,15 +170,8 @@ class ProductType(LoadedNode, relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[BacklogItemType]:
-        ctx = info.context
-        return await paginate(
-            ctx.session,
-            repo.backlog_query(self.id, include_closed=include_closed),
-            [SortKey(repo.backlog_priority(), descending=True), SortKey(BacklogItem.id)],
-            PageArgs(first, after, last, before),
-            BacklogItemType.from_model,
-            max_page=ctx.settings.max_page_size,
-        )
+        args = PageArgs(first, after, last, before)
+        return await PRODUCT_BACKLOG.page(info, self.id, args, include_closed)
 
     @strawberry.field(description="Consumer requests (dependencies on the product), oldest first.")
     async def requests(
@@ -199,14 +184,8 @@ class ProductType(LoadedNode, relay.Node):
         before: str | None = None,
     ) -> Connection[ProductRequestType]:
         ctx = info.context
-        page = await paginate(
-            ctx.session,
-            repo.requests_query(self.id, states),
-            [SortKey(Dependency.created_at), SortKey(Dependency.id)],
-            PageArgs(first, after, last, before),
-            lambda dep: dep,
-            max_page=ctx.settings.max_page_size,
-        )
+        args = PageArgs(first, after, last, before)
+        page = await PRODUCT_REQUESTS.page(info, self.id, args, tuple(states) if states else None)
         deps = [edge.node for edge in page.edges]
         rows = await ctx.loaders.load_many(repo.request_rows_by_dependency, [d.id for d in deps])
         for edge, row in zip(page.edges, rows, strict=True):
@@ -230,16 +209,8 @@ class ProductType(LoadedNode, relay.Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ComputeReservationType]:
-        ctx = info.context
-        stmt = repo.reservations_query(self.id, from_, to, include_cancelled=include_cancelled)
-        return await paginate(
-            ctx.session,
-            stmt,
-            [SortKey(models.ComputeReservation.starts_at), SortKey(models.ComputeReservation.id)],
-            PageArgs(first, after),
-            ComputeReservationType.from_model,
-            max_page=ctx.settings.max_page_size,
-        )
+        args = PageArgs(first, after)
+        return await RESERVATIONS.page(info, self.id, args, None, from_, to, include_cancelled)
 
     @strawberry.field(
         description="Maximal windows of [from, to) where reservations exceed capacity."
@@ -266,4 +237,31 @@ PRODUCT_CONSUMERS = NestedPage(
     _Subscription.product_id,
     [SortKey(_Subscription.since), SortKey(_Subscription.id)],
     ProductSubscriptionType.from_model,
+)
+
+
+_Reservation = models.ComputeReservation
+SLA_HISTORY = NestedPage(
+    repo.sla_history_query,
+    models.SlaVersion.product_id,
+    [SortKey(models.SlaVersion.number, descending=True), SortKey(models.SlaVersion.id)],
+    SlaVersionType.from_model,
+)
+PRODUCT_BACKLOG = NestedPage(
+    repo.backlog_query,
+    BacklogItem.product_id,
+    [SortKey(repo.backlog_priority(), descending=True), SortKey(BacklogItem.id)],
+    BacklogItemType.from_model,
+)
+PRODUCT_REQUESTS = NestedPage(
+    repo.requests_query,
+    Dependency.provider_product_id,
+    [SortKey(Dependency.created_at), SortKey(Dependency.id)],
+    lambda dep: dep,  # made into ProductRequestType with its request row by the field
+)
+RESERVATIONS = NestedPage(
+    repo.reservations_query,
+    _Reservation.product_id,
+    [SortKey(_Reservation.starts_at), SortKey(_Reservation.id)],
+    ComputeReservationType.from_model,
 )

@@ -68,6 +68,7 @@ query($n: Int!) {
 
 QUERIES = {"teams": TEAMS, "products": PRODUCTS, "forums": FORUMS, "blockers": BLOCKERS}
 SMALL_PAGE, LARGE_PAGE = 1, 25
+PAGES = (SMALL_PAGE, LARGE_PAGE)
 
 
 async def _grow(session: Any, teams: int) -> None:

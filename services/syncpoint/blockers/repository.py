@@ -20,7 +20,7 @@ from syncpoint.blockers.models import (
     BlockerStatus,
     EscalationLevel,
 )
-from syncpoint.core.loaders import group_by_key, rows_by_ids, rows_by_parent
+from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.work.models import BacklogItem
 
 SEVERITY_RANK = {
@@ -55,26 +55,14 @@ escalations_by_blocker = rows_by_parent(
 )
 
 
-async def open_blockers_by_item(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[Blocker]]:
-    rows = await session.scalars(
-        select(Blocker)
-        .where(Blocker.item_id.in_(item_ids), Blocker.status == BlockerStatus.OPEN)
-        .order_by(Blocker.id)
-    )
-    return group_by_key(list(rows), item_ids, "item_id")
+open_blockers_by_item = rows_by_parent(
+    Blocker, "item_id", Blocker.id, where=lambda: [Blocker.status == BlockerStatus.OPEN]
+)
 
 
-async def open_blockers_by_team(
-    session: AsyncSession, team_ids: Sequence[int]
-) -> list[list[Blocker]]:
-    rows = await session.scalars(
-        select(Blocker)
-        .where(Blocker.team_id.in_(team_ids), Blocker.status == BlockerStatus.OPEN)
-        .order_by(Blocker.id)
-    )
-    return group_by_key(list(rows), team_ids, "team_id")
+open_blockers_by_team = rows_by_parent(
+    Blocker, "team_id", Blocker.id, where=lambda: [Blocker.status == BlockerStatus.OPEN]
+)
 
 
 @dataclass(frozen=True, slots=True)

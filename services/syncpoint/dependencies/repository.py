@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, delete, exists, false, func, insert, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from syncpoint.core.loaders import group_by_key, rows_by_ids
+from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.dependencies.models import (
     Dependency,
     DependencyStatus,
@@ -28,24 +28,12 @@ _link = integration_point_items
 dependencies_by_ids = rows_by_ids(Dependency)
 
 
-async def dependencies_by_consumer(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[Dependency]]:
-    """Upstream dependencies of each item (where it is the consumer)."""
-    rows = await session.scalars(
-        select(Dependency).where(Dependency.consumer_item_id.in_(item_ids)).order_by(Dependency.id)
-    )
-    return group_by_key(list(rows), item_ids, "consumer_item_id")
+# Upstream dependencies of each item (where it is the consumer).
+dependencies_by_consumer = rows_by_parent(Dependency, "consumer_item_id", Dependency.id)
 
 
-async def dependencies_by_provider(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[Dependency]]:
-    """Downstream dependencies of each item (where it is the provider)."""
-    rows = await session.scalars(
-        select(Dependency).where(Dependency.provider_item_id.in_(item_ids)).order_by(Dependency.id)
-    )
-    return group_by_key(list(rows), item_ids, "provider_item_id")
+# Downstream dependencies of each item (where it is the provider).
+dependencies_by_provider = rows_by_parent(Dependency, "provider_item_id", Dependency.id)
 
 
 async def open_duplicate(

@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from syncpoint.analysis.model import ItemStatus
 from syncpoint.blockers.models import Blocker, BlockerStatus
 from syncpoint.cadence.models import Cadence
-from syncpoint.core.loaders import by_key, group_by_key, rows_by_ids
+from syncpoint.core.loaders import by_key, rows_by_ids, rows_by_parent
 from syncpoint.dependencies.models import Dependency, DependencyStatus
 from syncpoint.products.models import (
     ComputeReservation,
@@ -130,15 +130,9 @@ async def latest_sla_number(session: AsyncSession, product_id: int) -> int:
     return int(number or 0)
 
 
-async def objectives_by_sla_version(
-    session: AsyncSession, version_ids: Sequence[int]
-) -> list[list[SloObjective]]:
-    rows = await session.scalars(
-        select(SloObjective)
-        .where(SloObjective.sla_version_id.in_(version_ids))
-        .order_by(SloObjective.position, SloObjective.id)
-    )
-    return group_by_key(list(rows), version_ids, "sla_version_id")
+objectives_by_sla_version = rows_by_parent(
+    SloObjective, "sla_version_id", SloObjective.position, SloObjective.id
+)
 
 
 objectives_by_ids = rows_by_ids(SloObjective)

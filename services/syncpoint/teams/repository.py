@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from syncpoint.core.loaders import group_by_key, rows_by_ids, rows_by_parent
+from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.teams.models import (
     Framework,
     Group,
@@ -65,22 +65,14 @@ async def interactions_by_team(
     return [groups[team_id] for team_id in team_ids]
 
 
-async def teams_by_group(session: AsyncSession, group_ids: Sequence[int]) -> list[list[Team]]:
-    rows = await session.scalars(
-        select(Team)
-        .where(Team.group_id.in_(group_ids), Team.archived_at.is_(None))
-        .order_by(Team.name, Team.id)
-    )
-    return group_by_key(list(rows), group_ids, "group_id")
+teams_by_group = rows_by_parent(
+    Team, "group_id", Team.name, Team.id, where=lambda: [Team.archived_at.is_(None)]
+)
 
 
-async def children_by_group(session: AsyncSession, group_ids: Sequence[int]) -> list[list[Group]]:
-    rows = await session.scalars(
-        select(Group)
-        .where(Group.parent_id.in_(group_ids), Group.archived_at.is_(None))
-        .order_by(Group.name, Group.id)
-    )
-    return group_by_key(list(rows), group_ids, "parent_id")
+children_by_group = rows_by_parent(
+    Group, "parent_id", Group.name, Group.id, where=lambda: [Group.archived_at.is_(None)]
+)
 
 
 async def teams_in_subtrees(session: AsyncSession, root_ids: Sequence[int]) -> list[list[Team]]:

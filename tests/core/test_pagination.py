@@ -173,9 +173,9 @@ def test_a_sorted_list_pages_by_key_and_refuses_other_lists_cursors():
 
 
 TEAMS_PAGE = """
-query($after: String, $first: Int, $n: Int) {
-  teams(first: $first, after: $after) { edges { node {
-    members(first: $n) { totalCount edges { cursor node { role } } }
+query($after: String, $first: Int, $n: Int, $membersAfter: String) {
+  teams(first: $first, after: $after) { edges { cursor node {
+    members(first: $n, after: $membersAfter) { totalCount edges { cursor node { role } } }
   } } }
 }"""
 
@@ -184,16 +184,21 @@ async def test_the_api_answers_bad_pagination_for_crafted_cursors_and_oversized_
     team = await make_team(session)
     await make_member(session, team)
     await api.login(Role.VIEWER)
-    member_cursor = nodes((await api.gql(TEAMS_PAGE, {"first": 1, "n": 1}))["teams"])[0]["members"][
-        "edges"
-    ][0]["cursor"]
+    page = (await api.gql(TEAMS_PAGE, {"first": 1, "n": 1}))["teams"]
+    member_cursor = nodes(page)[0]["members"]["edges"][0]["cursor"]
+    team_cursor = page["edges"][0]["cursor"]
+    member_tag = json.loads(base64.urlsafe_b64decode(member_cursor))[0]
 
     foreign = await api.errors(TEAMS_PAGE, {"first": 1, "after": member_cursor})
     crafted = await api.errors(
         TEAMS_PAGE, {"first": 1, "after": _crafted([1, "x"], order_tag(BY_NAME))}
     )
+    nested_foreign = await api.errors(TEAMS_PAGE, {"first": 1, "membersAfter": team_cursor})
+    nested_crafted = await api.errors(
+        TEAMS_PAGE, {"first": 1, "membersAfter": _crafted(["LEAD", "x"], member_tag)}
+    )
     too_many_nested = await api.errors(TEAMS_PAGE, {"first": 1, "n": 101})
     too_many = await api.errors(TEAMS_PAGE, {"first": 101})
 
-    for errors in (foreign, crafted, too_many_nested, too_many):
+    for errors in (foreign, crafted, nested_foreign, nested_crafted, too_many_nested, too_many):
         assert errors[0]["extensions"]["code"] == "BAD_PAGINATION", errors

@@ -41,7 +41,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 SERVER_ADDRESS = "127.0.0.1"
 
 TEAMS = """{ teams(first: 100) { edges { node { id name group { name }
-  members { person { name } role } } } } }"""
+  members { edges { node { person { name } role } } } } } } }"""
 BLOCKERS = """{ blockers(first: 100, orderBy: IMPACT) { edges { node { id title severity
   item { key } team { name } owner { name } impact { itemCount teamCount }
   escalationPath { fromLevel toLevel } } } } }"""

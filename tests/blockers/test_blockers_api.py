@@ -6,6 +6,7 @@ from syncpoint.analysis.model import ItemStatus
 from syncpoint.blockers.models import BlockerCategory, BlockerSeverity
 from syncpoint.core.auth import Role
 from syncpoint.teams.models import MembershipRole
+from tests.support.api import nodes
 from tests.support.factories import make_member, make_person, make_team
 from tests.support.sos_factories import escalate, make_forum, raise_on
 from tests.support.work_factories import gid, make_item
@@ -48,7 +49,7 @@ query($id: ID!) {
   blocker(id: $id) {
     status escalationLevel
     escalationPath { fromLevel toLevel fromForum { name } toForum { name } reason actor { name } }
-    history { kind field oldValue newValue note actor { name } }
+    history { totalCount edges { node { kind field oldValue newValue note actor { name } } } }
   }
 }"""
 
@@ -114,7 +115,9 @@ async def test_every_change_is_kept_in_history(api, session):
         {"input": {"id": gid("Blocker", blocker.id), "version": version, "note": "fixed upstream"}},
     )
 
-    history = (await api.gql(BLOCKER, {"id": gid("Blocker", blocker.id)}))["blocker"]["history"]
+    page = (await api.gql(BLOCKER, {"id": gid("Blocker", blocker.id)}))["blocker"]["history"]
+    history = nodes(page)
+    assert page["totalCount"] == len(history)
     assert [(h["kind"], h["field"], h["oldValue"], h["newValue"]) for h in history] == [
         ("RAISED", None, None, None),
         ("UPDATED", "severity", "MEDIUM", "CRITICAL"),

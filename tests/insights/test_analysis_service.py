@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -20,7 +21,7 @@ from syncpoint.analysis.model import (
     TeamInfo,
 )
 from syncpoint.core.errors import BadPagination, DomainError, NotFoundError
-from syncpoint.insights import paging
+from syncpoint.core.pagination import PageArgs, decode_cursor, encode_cursor, paginate_list
 from syncpoint.insights.service import FlagCriteria, MapFilter, analyse, cadence_alignment
 
 TODAY = date(2027, 1, 20)
@@ -121,17 +122,22 @@ def test_alignment_refuses_a_kanban_team_with_a_clear_reason():
 
 def test_pages_walk_every_row_once_and_refuse_bad_arguments():
     rows = list(range(7))
+
+    def page(first: int, after: str | None):  # flags page by position, as the engine orders them
+        keyed = [((i,), row) for i, row in enumerate(rows)]
+        return paginate_list(keyed, PageArgs(first=first, after=after), lambda r: r, tag="flags")
+
     seen, after = [], None
     while True:
-        page = paging.page(rows, 3, after)
-        seen += [row for _cursor, row in page.rows]
-        assert page.total == 7
-        if not page.has_next_page:
+        connection = page(3, after)
+        seen += [edge.node for edge in connection.edges]
+        assert asyncio.run(connection.total_count()) == 7
+        if not connection.page_info.has_next_page:
             break
-        after = page.rows[-1][0]
+        after = connection.edges[-1].cursor
     assert seen == rows
     with pytest.raises(BadPagination):
-        paging.page(rows, 101, None)
+        page(101, None)
     with pytest.raises(BadPagination):
-        paging.page(rows, 3, "not-a-cursor")
-    assert paging.decode_cursor(paging.encode_cursor(41)) == 41
+        page(3, "not-a-cursor")
+    assert decode_cursor(encode_cursor([41], "flags"), 1, "flags") == [41]

@@ -10,6 +10,7 @@ from syncpoint.dependencies.models import Dependency, DependencyStatus
 from syncpoint.products.models import ProductKind
 from syncpoint.products.service import set_item_product
 from syncpoint.teams.models import MembershipRole, Topology
+from tests.support.api import nodes
 from tests.support.factories import ADMIN, make_member, make_team
 from tests.support.products_factories import (
     make_item,
@@ -33,7 +34,10 @@ query($filter: ProductFilter, $first: Int) {
   products(filter: $filter, first: $first) {
     totalCount
     edges {
-      node { slug kind ownerTeam { slug } consumers { team { slug } } currentSla { number } }
+      node {
+        slug kind ownerTeam { slug } currentSla { number }
+        consumers { edges { node { team { slug } } } }
+      }
     }
   }
 }"""
@@ -54,8 +58,8 @@ mutation($input: UnsubscribeFromProductInput!) {
 CONSUMERS = """
 query($slug: String!) {
   product(slug: $slug) {
-    active: consumers { team { slug } }
-    all: consumers(includeEnded: true) { team { slug } since until }
+    active: consumers { totalCount edges { node { team { slug } } } }
+    all: consumers(includeEnded: true) { edges { node { team { slug } since until } } }
   }
 }"""
 
@@ -171,7 +175,7 @@ async def test_products_filter_by_kind_owner_and_consumer(api, session):
     assert [p["slug"] for p in everything] == [store.slug, pool.slug]
     assert [p["slug"] for p in compute] == [pool.slug]
     assert [p["slug"] for p in owned] == [store.slug]
-    assert consumed[0]["consumers"] == [{"team": {"slug": consumer.slug}}]
+    assert nodes(consumed[0]["consumers"]) == [{"team": {"slug": consumer.slug}}]
     assert consumed[0]["currentSla"] == {"number": 1}
 
 
@@ -202,8 +206,9 @@ async def test_team_member_subscribes_own_team_and_unsubscribing_keeps_history(a
         "isActive": False,
     }
     consumers = (await api.gql(CONSUMERS, {"slug": product.slug}))["product"]
-    assert consumers["active"] == []
-    assert consumers["all"] == [
+    assert nodes(consumers["active"]) == []
+    assert consumers["active"]["totalCount"] == 0
+    assert nodes(consumers["all"]) == [
         {"team": {"slug": team.slug}, "since": "2027-01-04", "until": "2027-02-01"}
     ]
 
@@ -296,7 +301,7 @@ async def test_products_page_statements_do_not_grow_with_page_size(api, session,
     await api.login(Role.VIEWER)
     deep = """
     query($first: Int) { products(first: $first) { edges { node {
-      ownerTeam { slug } consumers { team { slug } } requestTurnaroundDays
+      ownerTeam { slug } consumers { edges { node { team { slug } } } } requestTurnaroundDays
       currentSla { number objectives { key } }
       compliance { status objective { key } }
     } } } }"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from syncpoint.core.auth import Role
 from syncpoint.teams.models import MembershipRole
+from tests.support.api import nodes
 from tests.support.factories import make_member, make_person, make_team
 from tests.support.sos_factories import make_forum
 from tests.support.work_factories import gid
@@ -13,7 +14,7 @@ mutation($input: CreateForumInput!) {
   createForum(input: $input) {
     forum { id name weekdays meetingTime timeZone durationMinutes version
             facilitator { name } parent { name }
-            members { team { slug } representative { name } } }
+            members { edges { node { team { slug } representative { name } } } } }
     errors { field code message }
   }
 }"""
@@ -47,7 +48,8 @@ mutation($input: ArchiveForumInput!) {
 FORUM = """
 query($id: ID!) {
   forum(id: $id) {
-    name children { name } members(includeRemoved: true) { team { slug } removedOn }
+    name children { name }
+    members(includeRemoved: true) { edges { node { team { slug } removedOn } } }
     nextMeetings(count: 3, fromDate: "2027-03-01") calendarPath
   }
 }"""
@@ -90,7 +92,7 @@ async def test_create_forum_with_members_and_read_it_back(api, session):
     assert forum["weekdays"] == ["MONDAY", "WEDNESDAY"]
     assert forum["durationMinutes"] == 15
     assert forum["facilitator"]["name"] == facilitator.name
-    assert {(m["team"]["slug"], m["representative"]["name"]) for m in forum["members"]} == {
+    assert {(m["team"]["slug"], m["representative"]["name"]) for m in nodes(forum["members"])} == {
         (ranking.slug, rep_r.name),
         (features.slug, rep_f.name),
     }
@@ -266,7 +268,7 @@ async def test_members_join_change_representative_and_leave_with_history(api, se
     ]
     left_on = removed["removeForumMember"]["member"]["removedOn"]
     read = (await api.gql(FORUM, {"id": fid}))["forum"]
-    assert read["members"] == [{"team": {"slug": team.slug}, "removedOn": left_on}]
+    assert nodes(read["members"]) == [{"team": {"slug": team.slug}, "removedOn": left_on}]
 
 
 async def test_archive_refused_while_a_forum_hangs_below(api, session):
@@ -291,7 +293,7 @@ FORUM_PAGE = """
 query($first: Int!) {
   forums(first: $first) {
     edges { node { name facilitator { name } parent { name } children { name }
-                   members { team { slug } representative { name } } } }
+                   members { edges { node { team { slug } representative { name } } } } } }
   }
 }"""
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from syncpoint.core.auth import Role
 from syncpoint.core.clock import today
 from syncpoint.scrum_of_scrums import repository as repo
+from tests.support.api import nodes
 from tests.support.factories import make_member, make_person, make_team
 from tests.support.sos_factories import make_forum, raise_on
 from tests.support.work_factories import gid
@@ -51,7 +52,10 @@ MEETING = """
 query($forumId: ID!, $date: Date!) {
   meeting(forumId: $forumId, date: $date) {
     agenda { entries { key } } decisions { text } actionItems { title }
-    forum { meetings { date } actionItems { totalCount edges { node { title } } } }
+    forum {
+      meetings { totalCount edges { node { date } } }
+      actionItems { totalCount edges { node { title } } }
+    }
   }
 }"""
 
@@ -118,6 +122,7 @@ async def test_facilitator_holds_a_meeting_and_records_its_outcomes(api, session
     assert read["decisions"] == [{"text": "Fail over to the batch store"}]
     assert read["actionItems"] == [{"title": "Confirm fail-over"}]
     assert read["forum"]["actionItems"]["totalCount"] == 1
+    assert nodes(read["forum"]["meetings"]) == [{"date": day}]
 
 
 async def test_held_agenda_is_frozen_while_the_live_one_moves_on(api, session):

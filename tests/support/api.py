@@ -51,3 +51,8 @@ class ApiClient:
         body = (await self.post(query, variables, token)).json()
         assert body.get("errors"), body
         return list(body["errors"])
+
+
+def nodes(connection: dict[str, Any]) -> list[Any]:
+    """The nodes of a connection answer (`{edges: [{node}]}`), in order."""
+    return [edge["node"] for edge in connection["edges"]]

@@ -6,6 +6,7 @@ from strawberry.relay import to_base64
 
 from syncpoint.core.auth import Role
 from syncpoint.teams.models import MembershipRole
+from tests.support.api import nodes
 from tests.support.factories import make_group, make_member, make_person, make_team
 
 ARCHIVE_TEAM = """
@@ -35,8 +36,8 @@ mutation($input: EndInput!) {
 MEMBERS = """
 query($slug: String!) {
   team(slug: $slug) {
-    members { role }
-    everyone: members(includeEnded: true) { role endedOn person { name } }
+    members { totalCount edges { node { role } } }
+    everyone: members(includeEnded: true) { edges { node { role endedOn person { name } } } }
   }
 }"""
 NODES = """
@@ -96,8 +97,9 @@ async def test_membership_lifecycle_keeps_history(api, session):
     )
     assert ended["removeMembership"]["membership"] == {"endedOn": "2026-06-30", "isActive": False}
     members = (await api.gql(MEMBERS, {"slug": team.slug}))["team"]
-    assert members["members"] == []
-    assert members["everyone"] == [
+    assert nodes(members["members"]) == []
+    assert members["members"]["totalCount"] == 0
+    assert nodes(members["everyone"]) == [
         {"role": "ML_ENGINEER", "endedOn": "2026-06-30", "person": {"name": "Ada Lovelace"}}
     ]
 

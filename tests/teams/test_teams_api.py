@@ -28,7 +28,10 @@ TEAMS_WITH_MEMBERS = """
 query($first: Int!) {
   teams(first: $first) {
     totalCount
-    edges { node { name members { role person { name } } group { name } } }
+    edges { node {
+      name group { name }
+      members { totalCount edges { node { role person { name } } } }
+    } }
   }
 }"""
 

@@ -20,7 +20,7 @@ from syncpoint.blockers.models import (
     BlockerStatus,
     EscalationLevel,
 )
-from syncpoint.core.loaders import group_by_key, rows_by_ids
+from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.work.models import BacklogItem
 
 SEVERITY_RANK = {
@@ -45,48 +45,24 @@ blockers_by_ids = rows_by_ids(Blocker)
 events_by_ids = rows_by_ids(BlockerEvent)
 
 
-async def events_by_blocker(
-    session: AsyncSession, blocker_ids: Sequence[int]
-) -> list[list[BlockerEvent]]:
-    rows = await session.scalars(
-        select(BlockerEvent)
-        .where(BlockerEvent.blocker_id.in_(blocker_ids))
-        .order_by(BlockerEvent.at, BlockerEvent.id)
-    )
-    return group_by_key(list(rows), blocker_ids, "blocker_id")
+def events_query() -> Select[Any]:
+    """Every blocker event, for the pages of history under blockers."""
+    return select(BlockerEvent)
 
 
-async def escalations_by_blocker(
-    session: AsyncSession, blocker_ids: Sequence[int]
-) -> list[list[BlockerEscalation]]:
-    rows = await session.scalars(
-        select(BlockerEscalation)
-        .where(BlockerEscalation.blocker_id.in_(blocker_ids))
-        .order_by(BlockerEscalation.at, BlockerEscalation.id)
-    )
-    return group_by_key(list(rows), blocker_ids, "blocker_id")
+escalations_by_blocker = rows_by_parent(
+    BlockerEscalation, "blocker_id", BlockerEscalation.at, BlockerEscalation.id
+)
 
 
-async def open_blockers_by_item(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[Blocker]]:
-    rows = await session.scalars(
-        select(Blocker)
-        .where(Blocker.item_id.in_(item_ids), Blocker.status == BlockerStatus.OPEN)
-        .order_by(Blocker.id)
-    )
-    return group_by_key(list(rows), item_ids, "item_id")
+open_blockers_by_item = rows_by_parent(
+    Blocker, "item_id", Blocker.id, where=lambda: [Blocker.status == BlockerStatus.OPEN]
+)
 
 
-async def open_blockers_by_team(
-    session: AsyncSession, team_ids: Sequence[int]
-) -> list[list[Blocker]]:
-    rows = await session.scalars(
-        select(Blocker)
-        .where(Blocker.team_id.in_(team_ids), Blocker.status == BlockerStatus.OPEN)
-        .order_by(Blocker.id)
-    )
-    return group_by_key(list(rows), team_ids, "team_id")
+open_blockers_by_team = rows_by_parent(
+    Blocker, "team_id", Blocker.id, where=lambda: [Blocker.status == BlockerStatus.OPEN]
+)
 
 
 @dataclass(frozen=True, slots=True)

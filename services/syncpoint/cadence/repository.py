@@ -17,39 +17,23 @@ from syncpoint.cadence.models import (
     SprintOutcome,
     SprintState,
 )
-from syncpoint.core.loaders import group_by_key, rows_by_ids
+from syncpoint.core.loaders import rows_by_ids, rows_by_parent
+
+# Each team's cadence history, oldest first.
+cadences_by_team = rows_by_parent(Cadence, "team_id", Cadence.effective_from, Cadence.id)
 
 
-async def cadences_by_team(session: AsyncSession, team_ids: Sequence[int]) -> list[list[Cadence]]:
-    """Each team's cadence history, oldest first."""
-    rows = await session.scalars(
-        select(Cadence)
-        .where(Cadence.team_id.in_(team_ids))
-        .order_by(Cadence.effective_from, Cadence.id)
-    )
-    return group_by_key(list(rows), team_ids, "team_id")
+# Each team's service-level expectations, oldest first.
+sles_by_team = rows_by_parent(
+    ServiceLevelExpectation,
+    "team_id",
+    ServiceLevelExpectation.effective_from,
+    ServiceLevelExpectation.id,
+)
 
 
-async def sles_by_team(
-    session: AsyncSession, team_ids: Sequence[int]
-) -> list[list[ServiceLevelExpectation]]:
-    """Each team's service-level expectations, oldest first."""
-    rows = await session.scalars(
-        select(ServiceLevelExpectation)
-        .where(ServiceLevelExpectation.team_id.in_(team_ids))
-        .order_by(ServiceLevelExpectation.effective_from, ServiceLevelExpectation.id)
-    )
-    return group_by_key(list(rows), team_ids, "team_id")
-
-
-async def stored_sprints_by_team(
-    session: AsyncSession, team_ids: Sequence[int]
-) -> list[list[Sprint]]:
-    """Every stored sprint (explicit or materialised) of each team, by start date."""
-    rows = await session.scalars(
-        select(Sprint).where(Sprint.team_id.in_(team_ids)).order_by(Sprint.start_date)
-    )
-    return group_by_key(list(rows), team_ids, "team_id")
+# Every stored sprint (explicit or materialised) of each team, by start date.
+stored_sprints_by_team = rows_by_parent(Sprint, "team_id", Sprint.start_date)
 
 
 sprints_by_ids = rows_by_ids(Sprint)
@@ -97,12 +81,4 @@ async def outcome_counts_by_sprint(
     return [counts[sprint_id] for sprint_id in sprint_ids]
 
 
-async def carry_overs_by_item(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[CarryOver]]:
-    rows = await session.scalars(
-        select(CarryOver)
-        .where(CarryOver.item_id.in_(item_ids))
-        .order_by(CarryOver.at, CarryOver.id)
-    )
-    return group_by_key(list(rows), item_ids, "item_id")
+carry_overs_by_item = rows_by_parent(CarryOver, "item_id", CarryOver.at, CarryOver.id)

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.elements import ColumnElement
+from strawberry import relay
 from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from syncpoint.core.pagination import (
+    Connection,
+    PageArgs,
+    ParentPage,
+    SortKey,
+    check_page_args,
+    count_many,
+    paginate_many,
+    parent_connection,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
 M = TypeVar("M")
+N = TypeVar("N", bound=relay.Node)
 
 BatchFn = Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
 
@@ -29,6 +45,16 @@ class Loaders:
         if loader is None:
             loader = DataLoader(load_fn=partial(_call, batch_fn, self._session))
             self._loaders[batch_fn] = loader
+        return loader
+
+    def keyed(
+        self, key: Hashable, load_fn: Callable[[AsyncSession, list[K]], Awaitable[list[V]]]
+    ) -> DataLoader[K, V]:
+        """The loader of this request registered under `key`, made from `load_fn` on first use."""
+        loader = self._loaders.get(key)
+        if loader is None:
+            loader = DataLoader(load_fn=partial(load_fn, self._session))
+            self._loaders[key] = loader
         return loader
 
     async def load(self, batch_fn: BatchFn[K, V], key: K) -> V:
@@ -56,6 +82,88 @@ def rows_by_ids(model: type[M]) -> BatchFn[int, M | None]:
 
     batch.__name__ = batch.__qualname__ = f"{model.__name__.lower()}_rows_by_ids"
     return batch
+
+
+def rows_by_parent(
+    model: type[M],
+    key: str,
+    *order_by: Any,
+    where: Callable[[], Sequence[ColumnElement[bool]]] = tuple,
+) -> BatchFn[int, list[M]]:
+    """A batch function loading the rows of `model` under each parent id (`model.<key>`).
+
+    Rows come in `order_by` order, grouped in the order of the parent ids (an empty list where
+    none); `where` adds conditions (e.g. "not ended").
+    """
+    column = getattr(model, key)
+
+    async def batch(session: AsyncSession, ids: Sequence[int]) -> list[list[M]]:
+        stmt = select(model).where(column.in_(ids), *where()).order_by(*order_by)
+        return group_by_key(list(await session.scalars(stmt)), ids, key)
+
+    batch.__name__ = batch.__qualname__ = f"{model.__name__.lower()}_rows_by_{key}"
+    return batch
+
+
+class NestedPage(Generic[N]):
+    """A connection under each item of a list, loaded for every parent at once.
+
+    Declared once per field: `query(*filters)` builds the SELECT of one entity (without the
+    parent condition), `parent` is the column naming the parent, `keys` the total order. Every
+    parent's page comes from one window-function statement per distinct (filters, page
+    arguments), and `totalCount`, when asked, from one grouped count.
+    """
+
+    def __init__(
+        self,
+        query: Callable[..., Select[Any]],
+        parent: ColumnElement[Any] | InstrumentedAttribute[Any],
+        keys: Sequence[SortKey],
+        convert: Callable[[Any], N],
+    ) -> None:
+        self.query = query
+        self.parent = parent
+        self.keys = tuple(keys)
+        self.convert = convert
+
+    async def page(
+        self, info: Info[Any, Any], parent_id: int, args: PageArgs, *filters: Hashable
+    ) -> Connection[N]:
+        """The page under `parent_id` (`filters` are passed to `query`)."""
+        ctx = info.context
+        max_page = ctx.settings.max_page_size
+        check_page_args(args, max_page)
+        loaders: Loaders = ctx.loaders
+        pages: DataLoader[int, ParentPage] = loaders.keyed(
+            (self, "page", filters, args), partial(self._pages, filters, args, max_page)
+        )
+        counts: DataLoader[int, int] = loaders.keyed(
+            (self, "count", filters), partial(self._counts, filters)
+        )
+
+        async def count() -> int:
+            return await counts.load(parent_id)
+
+        found = await pages.load(parent_id)
+        return parent_connection(found, self.keys, args, self.convert, count)
+
+    async def _pages(
+        self,
+        filters: tuple[Hashable, ...],
+        args: PageArgs,
+        max_page: int,
+        session: AsyncSession,
+        ids: list[int],
+    ) -> list[ParentPage]:
+        stmt = self.query(*filters)
+        return await paginate_many(
+            session, stmt, self.parent, ids, self.keys, args, max_page=max_page
+        )
+
+    async def _counts(
+        self, filters: tuple[Hashable, ...], session: AsyncSession, ids: list[int]
+    ) -> list[int]:
+        return await count_many(session, self.query(*filters), self.parent, ids)
 
 
 def by_key(rows: Sequence[Any], keys: Sequence[K], attr: str = "id") -> list[Any]:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, exists, false, insert, or_, select
+from sqlalchemy import Select, and_, delete, exists, false, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from syncpoint.core.loaders import group_by_key, rows_by_ids
+from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.dependencies.models import (
     Dependency,
     DependencyStatus,
@@ -28,24 +28,12 @@ _link = integration_point_items
 dependencies_by_ids = rows_by_ids(Dependency)
 
 
-async def dependencies_by_consumer(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[Dependency]]:
-    """Upstream dependencies of each item (where it is the consumer)."""
-    rows = await session.scalars(
-        select(Dependency).where(Dependency.consumer_item_id.in_(item_ids)).order_by(Dependency.id)
-    )
-    return group_by_key(list(rows), item_ids, "consumer_item_id")
+# Upstream dependencies of each item (where it is the consumer).
+dependencies_by_consumer = rows_by_parent(Dependency, "consumer_item_id", Dependency.id)
 
 
-async def dependencies_by_provider(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[Dependency]]:
-    """Downstream dependencies of each item (where it is the provider)."""
-    rows = await session.scalars(
-        select(Dependency).where(Dependency.provider_item_id.in_(item_ids)).order_by(Dependency.id)
-    )
-    return group_by_key(list(rows), item_ids, "provider_item_id")
+# Downstream dependencies of each item (where it is the provider).
+dependencies_by_provider = rows_by_parent(Dependency, "provider_item_id", Dependency.id)
 
 
 async def open_duplicate(
@@ -124,6 +112,36 @@ def team_dependencies_query(team_id: int, *, incoming: bool) -> Select[Any]:
         else DependencyFilter(provider_team_ids=[team_id])
     )
     return dependencies_query(flt)
+
+
+_consumer_item = aliased(BacklogItem, name="consumer_item")
+_provider_item = aliased(BacklogItem, name="provider_item")
+
+# The team a dependency comes in to (its consumer item's team) and goes out from (its provider
+# item's team, or the product's owner team while a request has no provider item yet): the
+# parent keys of `TeamPlanning.incomingDependencies` and `outgoingDependencies`.
+INCOMING_TEAM = _consumer_item.team_id
+OUTGOING_TEAM = func.coalesce(_provider_item.team_id, Product.owner_team_id)
+
+
+def incoming_dependencies_query() -> Select[Any]:
+    """Every dependency with the team it comes in to (`INCOMING_TEAM`)."""
+    return select(Dependency).join(_consumer_item, _consumer_item.id == Dependency.consumer_item_id)
+
+
+def outgoing_dependencies_query() -> Select[Any]:
+    """Every dependency with the team it goes out from (`OUTGOING_TEAM`)."""
+    return (
+        select(Dependency)
+        .outerjoin(_provider_item, _provider_item.id == Dependency.provider_item_id)
+        .outerjoin(
+            Product,
+            and_(
+                Dependency.provider_item_id.is_(None),
+                Product.id == Dependency.provider_product_id,
+            ),
+        )
+    )
 
 
 # ---- integration points -------------------------------------------------------------------------

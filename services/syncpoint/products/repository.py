@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from syncpoint.analysis.model import ItemStatus
 from syncpoint.blockers.models import Blocker, BlockerStatus
 from syncpoint.cadence.models import Cadence
-from syncpoint.core.loaders import by_key, group_by_key, rows_by_ids
+from syncpoint.core.loaders import by_key, rows_by_ids, rows_by_parent
 from syncpoint.dependencies.models import Dependency, DependencyStatus
 from syncpoint.products.models import (
     ComputeReservation,
@@ -118,8 +118,9 @@ async def sla_by_number(
     return [index.get(tuple(k)) for k in keys]  # type: ignore[arg-type]
 
 
-def sla_history_query(product_id: int) -> Select[Any]:
-    return select(SlaVersion).where(SlaVersion.product_id == product_id)
+def sla_history_query() -> Select[Any]:
+    """Every SLA version, for the pages of history under products."""
+    return select(SlaVersion)
 
 
 async def latest_sla_number(session: AsyncSession, product_id: int) -> int:
@@ -129,15 +130,9 @@ async def latest_sla_number(session: AsyncSession, product_id: int) -> int:
     return int(number or 0)
 
 
-async def objectives_by_sla_version(
-    session: AsyncSession, version_ids: Sequence[int]
-) -> list[list[SloObjective]]:
-    rows = await session.scalars(
-        select(SloObjective)
-        .where(SloObjective.sla_version_id.in_(version_ids))
-        .order_by(SloObjective.position, SloObjective.id)
-    )
-    return group_by_key(list(rows), version_ids, "sla_version_id")
+objectives_by_sla_version = rows_by_parent(
+    SloObjective, "sla_version_id", SloObjective.position, SloObjective.id
+)
 
 
 objectives_by_ids = rows_by_ids(SloObjective)
@@ -157,16 +152,10 @@ async def current_objectives(session: AsyncSession, product_id: int) -> list[Slo
 subscriptions_by_ids = rows_by_ids(ProductSubscription)
 
 
-async def subscriptions_by_product(
-    session: AsyncSession, product_ids: Sequence[int]
-) -> list[list[ProductSubscription]]:
-    """Every subscription (ended ones too), oldest first."""
-    rows = await session.scalars(
-        select(ProductSubscription)
-        .where(ProductSubscription.product_id.in_(product_ids))
-        .order_by(ProductSubscription.since, ProductSubscription.id)
-    )
-    return group_by_key(list(rows), product_ids, "product_id")
+def subscriptions_query(include_ended: bool) -> Select[Any]:
+    """Subscriptions (current ones unless `include_ended`), for the pages under products."""
+    stmt = select(ProductSubscription)
+    return stmt if include_ended else stmt.where(ProductSubscription.until.is_(None))
 
 
 async def active_subscription(
@@ -203,8 +192,9 @@ def backlog_priority() -> ColumnElement[Any]:
     return func.coalesce(ratio, -1.0)
 
 
-def backlog_query(product_id: int, *, include_closed: bool) -> Select[Any]:
-    stmt = select(BacklogItem).where(BacklogItem.product_id == product_id)
+def backlog_query(include_closed: bool) -> Select[Any]:
+    """Items on products (open ones unless `include_closed`), for the pages under products."""
+    stmt = select(BacklogItem)
     if not include_closed:
         stmt = stmt.where(BacklogItem.status.not_in([ItemStatus.DONE, ItemStatus.DROPPED]))
     return stmt
@@ -216,13 +206,13 @@ class RequestState(StrEnum):
     DELIVERED = "DELIVERED"
 
 
-def requests_query(product_id: int, states: Sequence[RequestState] | None) -> Select[Any]:
-    """Dependencies on the product (requests), with their triage/delivery state as a filter."""
+def requests_query(states: Sequence[RequestState] | None) -> Select[Any]:
+    """Dependencies on products (requests), with their triage/delivery state as a filter."""
     stmt = (
         select(Dependency)
         .outerjoin(ProductRequest, ProductRequest.dependency_id == Dependency.id)
         .where(
-            Dependency.provider_product_id == product_id,
+            Dependency.provider_product_id.is_not(None),
             Dependency.status != DependencyStatus.CANCELLED,
         )
     )
@@ -306,14 +296,15 @@ reservations_by_ids = rows_by_ids(ComputeReservation)
 
 
 def reservations_query(
-    product_id: int,
+    product_id: int | None,
     start: datetime | None,
     end: datetime | None,
-    *,
     include_cancelled: bool = False,
 ) -> Select[Any]:
-    """Reservations of a product overlapping [start, end)."""
-    stmt = select(ComputeReservation).where(ComputeReservation.product_id == product_id)
+    """Reservations of a product (of every product for None) overlapping [start, end)."""
+    stmt = select(ComputeReservation)
+    if product_id is not None:
+        stmt = stmt.where(ComputeReservation.product_id == product_id)
     if start is not None:
         stmt = stmt.where(ComputeReservation.ends_at > start)
     if end is not None:

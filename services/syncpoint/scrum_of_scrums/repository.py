@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.model import CLOSED_STATUSES, RESEARCH_KINDS
-from syncpoint.core.loaders import group_by_key, rows_by_ids
+from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.products.models import Product, ProductSubscription
 from syncpoint.scrum_of_scrums.forest import ForumForest
 from syncpoint.scrum_of_scrums.models import (
@@ -36,69 +36,34 @@ meetings_by_ids = rows_by_ids(Meeting)
 action_items_by_ids = rows_by_ids(ActionItem)
 
 
-async def active_members_by_forum(
-    session: AsyncSession, forum_ids: Sequence[int]
-) -> list[list[ForumMember]]:
-    rows = await session.scalars(
-        select(ForumMember)
-        .where(ForumMember.forum_id.in_(forum_ids), ForumMember.removed_on.is_(None))
-        .order_by(ForumMember.id)
-    )
-    return group_by_key(list(rows), forum_ids, "forum_id")
+active_members_by_forum = rows_by_parent(
+    ForumMember, "forum_id", ForumMember.id, where=lambda: [ForumMember.removed_on.is_(None)]
+)
 
 
-async def all_members_by_forum(
-    session: AsyncSession, forum_ids: Sequence[int]
-) -> list[list[ForumMember]]:
-    rows = await session.scalars(
-        select(ForumMember).where(ForumMember.forum_id.in_(forum_ids)).order_by(ForumMember.id)
-    )
-    return group_by_key(list(rows), forum_ids, "forum_id")
+def forum_members_query(include_removed: bool) -> Select[Any]:
+    """Forum members (current ones unless `include_removed`), for the pages under forums."""
+    stmt = select(ForumMember)
+    return stmt if include_removed else stmt.where(ForumMember.removed_on.is_(None))
 
 
-async def children_by_forum(session: AsyncSession, forum_ids: Sequence[int]) -> list[list[Forum]]:
-    rows = await session.scalars(
-        select(Forum)
-        .where(Forum.parent_id.in_(forum_ids), Forum.archived_at.is_(None))
-        .order_by(Forum.name, Forum.id)
-    )
-    return group_by_key(list(rows), forum_ids, "parent_id")
+def meetings_query() -> Select[Any]:
+    """Every meeting, for the pages under forums."""
+    return select(Meeting)
 
 
-async def meetings_by_forum(session: AsyncSession, forum_ids: Sequence[int]) -> list[list[Meeting]]:
-    rows = await session.scalars(
-        select(Meeting).where(Meeting.forum_id.in_(forum_ids)).order_by(Meeting.date.desc())
-    )
-    return group_by_key(list(rows), forum_ids, "forum_id")
+children_by_forum = rows_by_parent(
+    Forum, "parent_id", Forum.name, Forum.id, where=lambda: [Forum.archived_at.is_(None)]
+)
 
 
-async def notes_by_meeting(
-    session: AsyncSession, meeting_ids: Sequence[int]
-) -> list[list[MeetingNote]]:
-    rows = await session.scalars(
-        select(MeetingNote)
-        .where(MeetingNote.meeting_id.in_(meeting_ids))
-        .order_by(MeetingNote.at, MeetingNote.id)
-    )
-    return group_by_key(list(rows), meeting_ids, "meeting_id")
+notes_by_meeting = rows_by_parent(MeetingNote, "meeting_id", MeetingNote.at, MeetingNote.id)
 
 
-async def decisions_by_meeting(
-    session: AsyncSession, meeting_ids: Sequence[int]
-) -> list[list[Decision]]:
-    rows = await session.scalars(
-        select(Decision).where(Decision.meeting_id.in_(meeting_ids)).order_by(Decision.id)
-    )
-    return group_by_key(list(rows), meeting_ids, "meeting_id")
+decisions_by_meeting = rows_by_parent(Decision, "meeting_id", Decision.id)
 
 
-async def action_items_by_meeting(
-    session: AsyncSession, meeting_ids: Sequence[int]
-) -> list[list[ActionItem]]:
-    rows = await session.scalars(
-        select(ActionItem).where(ActionItem.meeting_id.in_(meeting_ids)).order_by(ActionItem.id)
-    )
-    return group_by_key(list(rows), meeting_ids, "meeting_id")
+action_items_by_meeting = rows_by_parent(ActionItem, "meeting_id", ActionItem.id)
 
 
 async def load_forest(session: AsyncSession) -> ForumForest:

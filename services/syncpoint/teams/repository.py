@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from syncpoint.core.loaders import group_by_key, rows_by_ids
+from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.teams.models import (
     Framework,
     Group,
@@ -35,37 +35,15 @@ memberships_by_ids = rows_by_ids(Membership)
 interactions_by_ids = rows_by_ids(Interaction)
 
 
-async def active_memberships_by_team(
-    session: AsyncSession, team_ids: Sequence[int]
-) -> list[list[Membership]]:
-    rows = await session.scalars(
-        select(Membership)
-        .where(Membership.team_id.in_(team_ids), Membership.ended_on.is_(None))
-        .order_by(Membership.role, Membership.id)
-    )
-    return group_by_key(list(rows), team_ids, "team_id")
+memberships_by_person = rows_by_parent(
+    Membership, "person_id", Membership.started_on, Membership.id
+)
 
 
-async def all_memberships_by_team(
-    session: AsyncSession, team_ids: Sequence[int]
-) -> list[list[Membership]]:
-    rows = await session.scalars(
-        select(Membership)
-        .where(Membership.team_id.in_(team_ids))
-        .order_by(Membership.started_on, Membership.id)
-    )
-    return group_by_key(list(rows), team_ids, "team_id")
-
-
-async def memberships_by_person(
-    session: AsyncSession, person_ids: Sequence[int]
-) -> list[list[Membership]]:
-    rows = await session.scalars(
-        select(Membership)
-        .where(Membership.person_id.in_(person_ids))
-        .order_by(Membership.started_on, Membership.id)
-    )
-    return group_by_key(list(rows), person_ids, "person_id")
+def memberships_query(include_ended: bool) -> Select[Any]:
+    """Memberships (current ones unless `include_ended`), for the pages under teams and people."""
+    stmt = select(Membership)
+    return stmt if include_ended else stmt.where(Membership.ended_on.is_(None))
 
 
 async def interactions_by_team(
@@ -87,22 +65,14 @@ async def interactions_by_team(
     return [groups[team_id] for team_id in team_ids]
 
 
-async def teams_by_group(session: AsyncSession, group_ids: Sequence[int]) -> list[list[Team]]:
-    rows = await session.scalars(
-        select(Team)
-        .where(Team.group_id.in_(group_ids), Team.archived_at.is_(None))
-        .order_by(Team.name, Team.id)
-    )
-    return group_by_key(list(rows), group_ids, "group_id")
+teams_by_group = rows_by_parent(
+    Team, "group_id", Team.name, Team.id, where=lambda: [Team.archived_at.is_(None)]
+)
 
 
-async def children_by_group(session: AsyncSession, group_ids: Sequence[int]) -> list[list[Group]]:
-    rows = await session.scalars(
-        select(Group)
-        .where(Group.parent_id.in_(group_ids), Group.archived_at.is_(None))
-        .order_by(Group.name, Group.id)
-    )
-    return group_by_key(list(rows), group_ids, "parent_id")
+children_by_group = rows_by_parent(
+    Group, "parent_id", Group.name, Group.id, where=lambda: [Group.archived_at.is_(None)]
+)
 
 
 async def teams_in_subtrees(session: AsyncSession, root_ids: Sequence[int]) -> list[list[Team]]:

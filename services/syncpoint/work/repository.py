@@ -12,7 +12,7 @@ from sqlalchemy import Float, Select, cast, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from syncpoint.core.loaders import by_key, group_by_key, rows_by_ids
+from syncpoint.core.loaders import by_key, rows_by_ids, rows_by_parent
 from syncpoint.core.pagination import SortKey
 from syncpoint.work.models import (
     AcceptanceCriterion,
@@ -42,63 +42,42 @@ changes_by_ids = rows_by_ids(ItemChange)
 checklist_items_by_ids = rows_by_ids(ChecklistItem)
 
 
-async def items_by_sprint(
-    session: AsyncSession, sprint_ids: Sequence[int]
-) -> list[list[BacklogItem]]:
-    rows = await session.scalars(
-        select(BacklogItem).where(BacklogItem.sprint_id.in_(sprint_ids)).order_by(BacklogItem.id)
-    )
-    return group_by_key(list(rows), sprint_ids, "sprint_id")
+items_by_sprint = rows_by_parent(BacklogItem, "sprint_id", BacklogItem.id)
 
 
-async def criteria_by_item(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[AcceptanceCriterion]]:
-    rows = await session.scalars(
-        select(AcceptanceCriterion)
-        .where(AcceptanceCriterion.item_id.in_(item_ids))
-        .order_by(AcceptanceCriterion.position, AcceptanceCriterion.id)
-    )
-    return group_by_key(list(rows), item_ids, "item_id")
+criteria_by_item = rows_by_parent(
+    AcceptanceCriterion, "item_id", AcceptanceCriterion.position, AcceptanceCriterion.id
+)
 
 
-async def observations_by_item(
-    session: AsyncSession, item_ids: Sequence[int]
-) -> list[list[MetricObservation]]:
-    """Every observation of each item, newest first (criteria use the latest having a metric)."""
-    rows = await session.scalars(
-        select(MetricObservation)
-        .where(MetricObservation.item_id.in_(item_ids))
-        .order_by(MetricObservation.observed_at.desc(), MetricObservation.id.desc())
-    )
-    return group_by_key(list(rows), item_ids, "item_id")
+# Every observation of each item, newest first (criteria use the latest having a metric).
+observations_by_item = rows_by_parent(
+    MetricObservation, "item_id", MetricObservation.observed_at.desc(), MetricObservation.id.desc()
+)
 
 
-def observations_query(item_id: int) -> Select[Any]:
-    return select(MetricObservation).where(MetricObservation.item_id == item_id)
+def observations_query() -> Select[Any]:
+    """Every metric observation, for the pages under items."""
+    return select(MetricObservation)
 
 
-def changes_query(item_id: int) -> Select[Any]:
-    return select(ItemChange).where(ItemChange.item_id == item_id)
+def changes_query() -> Select[Any]:
+    """Every item change, for the pages of history under items."""
+    return select(ItemChange)
 
 
-async def checklists_by_team(
-    session: AsyncSession, team_ids: Sequence[int]
-) -> list[list[ChecklistItem]]:
-    """The live (not archived) DoR/DoD checks of each team, in their order."""
-    rows = await session.scalars(
-        select(ChecklistItem)
-        .where(ChecklistItem.team_id.in_(team_ids), ChecklistItem.archived_at.is_(None))
-        .order_by(ChecklistItem.kind, ChecklistItem.position, ChecklistItem.id)
-    )
-    return group_by_key(list(rows), team_ids, "team_id")
+# The live (not archived) DoR/DoD checks of each team, in their order.
+checklists_by_team = rows_by_parent(
+    ChecklistItem,
+    "team_id",
+    ChecklistItem.kind,
+    ChecklistItem.position,
+    ChecklistItem.id,
+    where=lambda: [ChecklistItem.archived_at.is_(None)],
+)
 
 
-async def checks_by_item(session: AsyncSession, item_ids: Sequence[int]) -> list[list[ItemCheck]]:
-    rows = await session.scalars(
-        select(ItemCheck).where(ItemCheck.item_id.in_(item_ids)).order_by(ItemCheck.id)
-    )
-    return group_by_key(list(rows), item_ids, "item_id")
+checks_by_item = rows_by_parent(ItemCheck, "item_id", ItemCheck.id)
 
 
 async def item_check(session: AsyncSession, item_id: int, check_id: int) -> ItemCheck | None:
@@ -183,9 +162,6 @@ def items_query(flt: ItemFilter) -> Select[Any]:
     return stmt
 
 
-def sprint_items_query(sprint_id: int | None) -> Select[Any]:
-    """Items planned in a stored sprint (none for a sprint that is not stored yet)."""
-    stmt = select(BacklogItem)
-    if sprint_id is None:
-        return stmt.where(false())
-    return stmt.where(BacklogItem.sprint_id == sprint_id)
+def sprint_items_query() -> Select[Any]:
+    """Items planned in sprints, for the pages under sprints."""
+    return select(BacklogItem).where(BacklogItem.sprint_id.is_not(None))

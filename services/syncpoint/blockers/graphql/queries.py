@@ -11,7 +11,6 @@ from strawberry.types import Info
 
 from syncpoint.blockers import models
 from syncpoint.blockers import repository as repo
-from syncpoint.blockers.graphql.paging import paginate_sorted
 from syncpoint.blockers.graphql.types import (
     BlockerCategory,
     BlockerSeverity,
@@ -26,7 +25,7 @@ from syncpoint.core.clock import today
 from syncpoint.core.errors import DomainError
 from syncpoint.core.ids import decode_id, decode_optional
 from syncpoint.core.models import utcnow
-from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
+from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate, paginate_list
 from syncpoint.scrum_of_scrums import repository as forums_repo
 
 BLOCKERS, BLOCKER = read_policy("blockers"), read_policy("blocker")
@@ -116,8 +115,12 @@ class BlockersQuery:
             rows = await repo.list_blockers(ctx.session, stmt)
             keyed = [(impact_order_key(b, await impact_of(ctx, b, day)), b) for b in rows]
             keyed.sort(key=lambda kb: kb[0])
-            return paginate_sorted(
-                keyed, args, BlockerType.from_model, max_page=ctx.settings.max_page_size
+            return paginate_list(
+                keyed,
+                args,
+                BlockerType.from_model,
+                tag="blockers:impact",
+                max_page=ctx.settings.max_page_size,
             )
         keys = [SortKey(models.Blocker.raised_at), SortKey(models.Blocker.id)]
         if order_by is BlockerOrder.SEVERITY:

@@ -14,7 +14,9 @@ from syncpoint.blockers import models
 from syncpoint.blockers import repository as repo
 from syncpoint.blockers.impact import Impact, age_days, blocker_impact
 from syncpoint.core.clock import today
+from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
+from syncpoint.core.pagination import Connection, PageArgs, SortKey
 from syncpoint.dependencies.snapshot import cached_analysis_input
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
@@ -252,6 +254,16 @@ class BlockerType(LoadedNode, relay.Node):
     @strawberry.field(
         description="Every change (raised, updated, escalated, resolved), oldest first."
     )
-    async def history(self, info: Info) -> list[BlockerEventType]:
-        rows = await info.context.loaders.load(repo.events_by_blocker, self.id)
-        return [BlockerEventType.from_model(r) for r in rows]
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[BlockerEventType]:
+        return await BLOCKER_HISTORY.page(info, self.id, PageArgs(first, after))
+
+
+# Nested pages: one statement for every blocker's page (see core.loaders.NestedPage).
+BLOCKER_HISTORY = NestedPage(
+    repo.events_query,
+    models.BlockerEvent.blocker_id,
+    [SortKey(models.BlockerEvent.at), SortKey(models.BlockerEvent.id)],
+    BlockerEventType.from_model,
+)

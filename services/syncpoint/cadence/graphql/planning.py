@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
-from sqlalchemy import Select
 from strawberry.types import Info
 
 from syncpoint.cadence import repository as repo
@@ -23,7 +22,8 @@ from syncpoint.cadence.graphql.types import (
     team_sprint_views,
 )
 from syncpoint.core.errors import DomainError
-from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
+from syncpoint.core.loaders import NestedPage
+from syncpoint.core.pagination import Connection, PageArgs, SortKey
 from syncpoint.dependencies import repository as dep_repo
 from syncpoint.dependencies.graphql.types import DependencyNode
 from syncpoint.dependencies.models import Dependency
@@ -32,6 +32,14 @@ from syncpoint.work.graphql.types import ChecklistItemType, team
 from syncpoint.work.models import ChecklistKind
 
 MAX_LAST_N = 52
+
+_BY_ID = [SortKey(Dependency.id)]
+INCOMING = NestedPage(
+    dep_repo.incoming_dependencies_query, dep_repo.INCOMING_TEAM, _BY_ID, DependencyNode.from_model
+)
+OUTGOING = NestedPage(
+    dep_repo.outgoing_dependencies_query, dep_repo.OUTGOING_TEAM, _BY_ID, DependencyNode.from_model
+)
 
 
 @strawberry.type(
@@ -112,8 +120,7 @@ class TeamPlanningType:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[DependencyNode]:
-        stmt = dep_repo.team_dependencies_query(self.team_id, incoming=True)
-        return await _page(info, stmt, PageArgs(first, after, last, before))
+        return await INCOMING.page(info, self.team_id, PageArgs(first, after, last, before))
 
     @strawberry.field(description="Dependencies where this team's items (or products) provide.")
     async def outgoing_dependencies(
@@ -124,19 +131,7 @@ class TeamPlanningType:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[DependencyNode]:
-        stmt = dep_repo.team_dependencies_query(self.team_id, incoming=False)
-        return await _page(info, stmt, PageArgs(first, after, last, before))
-
-
-async def _page(info: Info, stmt: Select[Any], args: PageArgs) -> Connection[DependencyNode]:
-    return await paginate(
-        info.context.session,
-        stmt,
-        [SortKey(Dependency.id)],
-        args,
-        DependencyNode.from_model,
-        max_page=info.context.settings.max_page_size,
-    )
+        return await OUTGOING.page(info, self.team_id, PageArgs(first, after, last, before))
 
 
 def check_last_n(last_n: int) -> int:

@@ -14,7 +14,8 @@ from syncpoint.cadence import calendar, models
 from syncpoint.cadence import repository as repo
 from syncpoint.cadence.calendar import SprintView
 from syncpoint.core.clock import today
-from syncpoint.core.pagination import Connection, PageArgs, paginate
+from syncpoint.core.loaders import NestedPage
+from syncpoint.core.pagination import Connection, PageArgs, order_tag, paginate_list
 from syncpoint.teams.graphql.types import PersonType, TeamType
 from syncpoint.work import repository as work_repo
 from syncpoint.work.graphql.types import (
@@ -24,7 +25,7 @@ from syncpoint.work.graphql.types import (
     person,
     team,
 )
-from syncpoint.work.models import ChecklistKind
+from syncpoint.work.models import BacklogItem, ChecklistKind
 
 SprintState = strawberry.enum(models.SprintState, name="SprintState")
 
@@ -96,14 +97,11 @@ class SprintType(relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[BacklogItemType]:
-        return await paginate(
-            info.context.session,
-            work_repo.sprint_items_query(self.stored_id),
-            work_repo.item_order(order_by),
-            PageArgs(first, after, last, before),
-            BacklogItemType.from_model,
-            max_page=info.context.settings.max_page_size,
-        )
+        args = PageArgs(first, after, last, before)
+        if self.stored_id is None:  # a sprint not stored yet has nothing planned
+            tag = order_tag(work_repo.item_order(order_by))
+            return paginate_list([], args, BacklogItemType.from_model, tag=tag)
+        return await SPRINT_ITEMS[order_by].page(info, self.stored_id, args)
 
     async def _outcomes(self, info: Info) -> Counter[str] | None:
         if self.state is not models.SprintState.CLOSED or self.stored_id is None:
@@ -299,3 +297,15 @@ async def checklist(info: Info, team_id: int, kind: ChecklistKind) -> list[Check
 
 def default_day(day: date | None) -> date:
     return day or today()
+
+
+# Nested pages: one statement for every sprint's page, one loader per order.
+SPRINT_ITEMS = {
+    order: NestedPage(
+        work_repo.sprint_items_query,
+        BacklogItem.sprint_id,
+        work_repo.item_order(order),
+        BacklogItemType.from_model,
+    )
+    for order in work_repo.ItemOrder
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import strawberry
@@ -11,8 +11,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from syncpoint.analysis.flags import Flag, SubjectKind
+from syncpoint.core.pagination import Connection, PageArgs, paginate_list
 from syncpoint.insights.graphql.enums import FlagCodeEnum, FlagSeverityEnum, FlagSubjectKindEnum
-from syncpoint.insights.paging import Page
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import TeamType
 
@@ -93,29 +93,18 @@ def flag_list(flags: Iterable[Flag]) -> list[FlagType]:
     return [FlagType.from_flag(f) for f in flags]
 
 
-@strawberry.type(name="FlagEdge", description="A flag and its cursor.")
-class FlagEdge:
-    cursor: str
-    node: FlagType
+def flag_page(flags: Sequence[Flag], first: int | None, after: str | None) -> FlagConnection:
+    """One page of computed flags in the engine's deterministic order (most severe first).
+
+    Flags are computed, not stored: a cursor holds the flag's position in that order, which is
+    stable for the same asOf and unchanged data (walking the pages visits every flag once).
+    """
+    return paginate_list(  # type: ignore[type-var]  # flags are not nodes
+        [((i,), flag) for i, flag in enumerate(flags)],
+        PageArgs(first=first, after=after),
+        FlagType.from_flag,
+        tag="flags",
+    )
 
 
-@strawberry.type(
-    name="FlagConnection",
-    description="A page of computed flags, most severe first. Cursors are positions in the "
-    "engine's deterministic order: stable for the same asOf and unchanged data.",
-)
-class FlagConnection:
-    edges: list[FlagEdge]
-    page_info: relay.PageInfo
-    total_count: int = strawberry.field(description="Number of flags matching (all pages).")
-
-    @classmethod
-    def from_page(cls, page: Page[Flag]) -> FlagConnection:
-        edges = [FlagEdge(cursor=c, node=FlagType.from_flag(f)) for c, f in page.rows]
-        info = relay.PageInfo(
-            has_next_page=page.has_next_page,
-            has_previous_page=page.has_previous_page,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        )
-        return cls(edges=edges, page_info=info, total_count=page.total)
+FlagConnection = Connection[FlagType]  # type: ignore[type-var]  # flags are not nodes

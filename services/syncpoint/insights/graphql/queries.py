@@ -13,10 +13,10 @@ from syncpoint.analysis.graph import MapLevel
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.clock import today
 from syncpoint.core.ids import decode_id, decode_optional
-from syncpoint.insights import paging
+from syncpoint.core.pagination import MAX_PAGE
 from syncpoint.insights.graphql import fields
 from syncpoint.insights.graphql.enums import MapLevelEnum
-from syncpoint.insights.graphql.flag_types import FlagConnection, FlagType
+from syncpoint.insights.graphql.flag_types import FlagConnection, FlagType, flag_page
 from syncpoint.insights.graphql.inputs import DependencyMapFilter, FlagFilter
 from syncpoint.insights.graphql.map_types import DependencyMapType
 from syncpoint.insights.graphql.types import (
@@ -122,7 +122,7 @@ class InsightsQuery:
 
     @strawberry.field(
         description="Every open flag in scope, most severe first. Computed, not stored: "
-        f"first is capped at {paging.MAX_FLAG_PAGE} and a cursor is the flag's position in "
+        f"first is capped at {MAX_PAGE} and a cursor is the flag's position in "
         "the deterministic order (stable for the same asOf and unchanged data).",
         permission_classes=[allowed(FLAGS)],
     )
@@ -148,7 +148,7 @@ class InsightsQuery:
             severities=frozenset(f.severities) if f.severities is not None else None,
             team_ids=scope,
         )
-        return FlagConnection.from_page(paging.page(analysis.select_flags(criteria), first, after))
+        return flag_page(analysis.select_flags(criteria), first, after)
 
     @strawberry.field(
         description="Per participating team: ready date, sprint boundaries around the date, flags.",

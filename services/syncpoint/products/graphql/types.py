@@ -9,9 +9,10 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from syncpoint.core.loaders import NestedPage
 from syncpoint.core.models import utcnow
 from syncpoint.core.nodes import LoadedNode
-from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
+from syncpoint.core.pagination import Connection, PageArgs, SortKey
 from syncpoint.dependencies.models import Dependency
 from syncpoint.products import models
 from syncpoint.products import repository as repo
@@ -143,15 +144,7 @@ class ProductType(LoadedNode, relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[SlaVersionType]:
-        ctx = info.context
-        return await paginate(
-            ctx.session,
-            repo.sla_history_query(self.id),
-            [SortKey(models.SlaVersion.number, descending=True), SortKey(models.SlaVersion.id)],
-            PageArgs(first, after, last, before),
-            SlaVersionType.from_model,
-            max_page=ctx.settings.max_page_size,
-        )
+        return await SLA_HISTORY.page(info, self.id, PageArgs(first, after, last, before))
 
     @strawberry.field(description="Request-turnaround promise in days (sprints converted).")
     async def request_turnaround_days(self, info: Info) -> int | None:
@@ -159,12 +152,13 @@ class ProductType(LoadedNode, relay.Node):
 
     @strawberry.field(description="Consumer teams; ended subscriptions only with includeEnded.")
     async def consumers(
-        self, info: Info, include_ended: bool = False
-    ) -> list[ProductSubscriptionType]:
-        rows = await info.context.loaders.load(repo.subscriptions_by_product, self.id)
-        return [
-            ProductSubscriptionType.from_model(r) for r in rows if include_ended or r.until is None
-        ]
+        self,
+        info: Info,
+        include_ended: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ProductSubscriptionType]:
+        return await PRODUCT_CONSUMERS.page(info, self.id, PageArgs(first, after), include_ended)
 
     @strawberry.field(description="The owner team's items on this product, by value/effort.")
     async def backlog(
@@ -176,15 +170,8 @@ class ProductType(LoadedNode, relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[BacklogItemType]:
-        ctx = info.context
-        return await paginate(
-            ctx.session,
-            repo.backlog_query(self.id, include_closed=include_closed),
-            [SortKey(repo.backlog_priority(), descending=True), SortKey(BacklogItem.id)],
-            PageArgs(first, after, last, before),
-            BacklogItemType.from_model,
-            max_page=ctx.settings.max_page_size,
-        )
+        args = PageArgs(first, after, last, before)
+        return await PRODUCT_BACKLOG.page(info, self.id, args, include_closed)
 
     @strawberry.field(description="Consumer requests (dependencies on the product), oldest first.")
     async def requests(
@@ -197,14 +184,8 @@ class ProductType(LoadedNode, relay.Node):
         before: str | None = None,
     ) -> Connection[ProductRequestType]:
         ctx = info.context
-        page = await paginate(
-            ctx.session,
-            repo.requests_query(self.id, states),
-            [SortKey(Dependency.created_at), SortKey(Dependency.id)],
-            PageArgs(first, after, last, before),
-            lambda dep: dep,
-            max_page=ctx.settings.max_page_size,
-        )
+        args = PageArgs(first, after, last, before)
+        page = await PRODUCT_REQUESTS.page(info, self.id, args, tuple(states) if states else None)
         deps = [edge.node for edge in page.edges]
         rows = await ctx.loaders.load_many(repo.request_rows_by_dependency, [d.id for d in deps])
         for edge, row in zip(page.edges, rows, strict=True):
@@ -228,16 +209,8 @@ class ProductType(LoadedNode, relay.Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ComputeReservationType]:
-        ctx = info.context
-        stmt = repo.reservations_query(self.id, from_, to, include_cancelled=include_cancelled)
-        return await paginate(
-            ctx.session,
-            stmt,
-            [SortKey(models.ComputeReservation.starts_at), SortKey(models.ComputeReservation.id)],
-            PageArgs(first, after),
-            ComputeReservationType.from_model,
-            max_page=ctx.settings.max_page_size,
-        )
+        args = PageArgs(first, after)
+        return await RESERVATIONS.page(info, self.id, args, None, from_, to, include_cancelled)
 
     @strawberry.field(
         description="Maximal windows of [from, to) where reservations exceed capacity."
@@ -255,3 +228,40 @@ class ProductType(LoadedNode, relay.Node):
     @strawberry.field(description="The current objectives as OpenSLO v1 YAML (re-importable).")
     async def open_slo_yaml(self, info: Info) -> str:
         return await export_openslo(info.context.session, self.id)
+
+
+# Nested pages: one statement for every product's page (see core.loaders.NestedPage).
+_Subscription = models.ProductSubscription
+PRODUCT_CONSUMERS = NestedPage(
+    repo.subscriptions_query,
+    _Subscription.product_id,
+    [SortKey(_Subscription.since), SortKey(_Subscription.id)],
+    ProductSubscriptionType.from_model,
+)
+
+
+_Reservation = models.ComputeReservation
+SLA_HISTORY = NestedPage(
+    repo.sla_history_query,
+    models.SlaVersion.product_id,
+    [SortKey(models.SlaVersion.number, descending=True), SortKey(models.SlaVersion.id)],
+    SlaVersionType.from_model,
+)
+PRODUCT_BACKLOG = NestedPage(
+    repo.backlog_query,
+    BacklogItem.product_id,
+    [SortKey(repo.backlog_priority(), descending=True), SortKey(BacklogItem.id)],
+    BacklogItemType.from_model,
+)
+PRODUCT_REQUESTS = NestedPage(
+    repo.requests_query,
+    Dependency.provider_product_id,
+    [SortKey(Dependency.created_at), SortKey(Dependency.id)],
+    lambda dep: dep,  # made into ProductRequestType with its request row by the field
+)
+RESERVATIONS = NestedPage(
+    repo.reservations_query,
+    _Reservation.product_id,
+    [SortKey(_Reservation.starts_at), SortKey(_Reservation.id)],
+    ComputeReservationType.from_model,
+)

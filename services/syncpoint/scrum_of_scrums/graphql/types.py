@@ -11,8 +11,9 @@ from strawberry.types import Info
 from syncpoint.blockers import repository as blockers_repo
 from syncpoint.blockers.graphql.types import BlockerType
 from syncpoint.core.clock import today
+from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
-from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
+from syncpoint.core.pagination import Connection, PageArgs, SortKey
 from syncpoint.scrum_of_scrums import models
 from syncpoint.scrum_of_scrums import repository as repo
 from syncpoint.scrum_of_scrums.calendar import upcoming_meetings
@@ -107,15 +108,20 @@ class ForumType(LoadedNode, relay.Node):
         return path
 
     @strawberry.field(description="Member teams; teams that left only with includeRemoved.")
-    async def members(self, info: Info, include_removed: bool = False) -> list[ForumMemberType]:
-        batch = repo.all_members_by_forum if include_removed else repo.active_members_by_forum
-        rows = await info.context.loaders.load(batch, self.id)
-        return [ForumMemberType.from_model(r) for r in rows]
+    async def members(
+        self,
+        info: Info,
+        include_removed: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ForumMemberType]:
+        return await FORUM_MEMBERS.page(info, self.id, PageArgs(first, after), include_removed)
 
     @strawberry.field(description="Meetings held, newest first.")
-    async def meetings(self, info: Info) -> list[MeetingType]:
-        rows = await info.context.loaders.load(repo.meetings_by_forum, self.id)
-        return [MeetingType.from_model(r) for r in rows]
+    async def meetings(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[MeetingType]:
+        return await FORUM_MEETINGS.page(info, self.id, PageArgs(first, after))
 
     @strawberry.field(description="Action items of the forum (open ones unless status says).")
     async def action_items(
@@ -125,17 +131,7 @@ class ForumType(LoadedNode, relay.Node):
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ActionItemType]:
-        ctx = info.context
-        stmt = repo.action_items_query(forum_ids=[self.id], owner_id=None, status=status)
-        keys = [SortKey(models.ActionItem.due_on), SortKey(models.ActionItem.id)]
-        return await paginate(
-            ctx.session,
-            stmt,
-            keys,
-            PageArgs(first, after),
-            ActionItemType.from_model,
-            max_page=ctx.settings.max_page_size,
-        )
+        return await FORUM_ACTION_ITEMS.page(info, self.id, PageArgs(first, after), status)
 
     @strawberry.field(description="Starts of the next meetings from a date (default today).")
     def next_meetings(self, count: int = 5, from_date: date | None = None) -> list[datetime]:
@@ -322,3 +318,24 @@ class ActionItemType(LoadedNode, relay.Node):
         if self.status is models.ActionItemStatus.DONE:
             return 0
         return max(((as_of or today()) - self.due_on).days, 0)
+
+
+# Nested pages: one statement for every forum's page (see core.loaders.NestedPage).
+FORUM_MEMBERS = NestedPage(
+    repo.forum_members_query,
+    models.ForumMember.forum_id,
+    [SortKey(models.ForumMember.id)],
+    ForumMemberType.from_model,
+)
+FORUM_MEETINGS = NestedPage(
+    repo.meetings_query,
+    models.Meeting.forum_id,
+    [SortKey(models.Meeting.date, descending=True), SortKey(models.Meeting.id, descending=True)],
+    MeetingType.from_model,
+)
+FORUM_ACTION_ITEMS = NestedPage(
+    lambda status: repo.action_items_query(forum_ids=None, owner_id=None, status=status),
+    models.ActionItem.forum_id,
+    [SortKey(models.ActionItem.due_on), SortKey(models.ActionItem.id)],
+    ActionItemType.from_model,
+)

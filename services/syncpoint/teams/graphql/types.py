@@ -10,7 +10,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 from syncpoint.core.clock import today
+from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
+from syncpoint.core.pagination import Connection, PageArgs, SortKey
 from syncpoint.teams import models
 from syncpoint.teams import repository as repo
 
@@ -137,11 +139,18 @@ class TeamType(LoadedNode, relay.Node):
     async def group_path(self, info: Info) -> list[GroupType]:
         return await group_path(info, self.group_id)
 
-    @strawberry.field(description="Memberships; ended ones only with includeEnded.")
-    async def members(self, info: Info, include_ended: bool = False) -> list[MembershipType]:
-        batch = repo.all_memberships_by_team if include_ended else repo.active_memberships_by_team
-        rows = await info.context.loaders.load(batch, self.id)
-        return [MembershipType.from_model(r) for r in rows]
+    @strawberry.field(
+        description="Memberships, by role (ended ones only with includeEnded, then by start)."
+    )
+    async def members(
+        self,
+        info: Info,
+        include_ended: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[MembershipType]:
+        pages = TEAM_MEMBERSHIPS if include_ended else TEAM_MEMBERS
+        return await pages.page(info, self.id, PageArgs(first, after), include_ended)
 
     @strawberry.field(description="Interactions in which this team takes part, either side.")
     async def interactions(
@@ -189,9 +198,14 @@ class PersonType(LoadedNode, relay.Node):
     node_loader = repo.people_by_ids
 
     @strawberry.field(description="The person's memberships; ended ones only with includeEnded.")
-    async def memberships(self, info: Info, include_ended: bool = False) -> list[MembershipType]:
-        rows = await info.context.loaders.load(repo.memberships_by_person, self.id)
-        return [MembershipType.from_model(r) for r in rows if include_ended or r.ended_on is None]
+    async def memberships(
+        self,
+        info: Info,
+        include_ended: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[MembershipType]:
+        return await PERSON_MEMBERSHIPS.page(info, self.id, PageArgs(first, after), include_ended)
 
 
 @strawberry.type(name="Membership", description="A person in a team with a role.")
@@ -288,3 +302,13 @@ class InteractionType(LoadedNode, relay.Node):
         if not self.model.is_overrun(day) or self.expected_end is None:
             return 0
         return (day - self.expected_end).days
+
+
+_Membership = models.Membership
+_BY_START = [SortKey(_Membership.started_on), SortKey(_Membership.id)]
+_BY_ROLE = [SortKey(_Membership.role), SortKey(_Membership.id)]
+_query, _convert = repo.memberships_query, MembershipType.from_model
+# Nested pages: one statement for every parent's page (see core.loaders.NestedPage).
+TEAM_MEMBERS = NestedPage(_query, _Membership.team_id, _BY_ROLE, _convert)
+TEAM_MEMBERSHIPS = NestedPage(_query, _Membership.team_id, _BY_START, _convert)
+PERSON_MEMBERSHIPS = NestedPage(_query, _Membership.person_id, _BY_START, _convert)

@@ -11,8 +11,9 @@ from strawberry.types import Info
 
 from syncpoint.analysis.model import CLOSED_STATUSES, RESEARCH_KINDS
 from syncpoint.core.clock import today
+from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
-from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
+from syncpoint.core.pagination import Connection, PageArgs, SortKey
 from syncpoint.teams.graphql.types import TeamType
 from syncpoint.work import models
 from syncpoint.work import repository as repo
@@ -163,18 +164,7 @@ class BacklogItemType(LoadedNode, relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[MetricObservationType]:
-        keys = [
-            SortKey(models.MetricObservation.observed_at, descending=True),
-            SortKey(models.MetricObservation.id, descending=True),
-        ]
-        return await paginate(
-            info.context.session,
-            repo.observations_query(self.id),
-            keys,
-            PageArgs(first, after, last, before),
-            MetricObservationType.from_model,
-            max_page=info.context.settings.max_page_size,
-        )
+        return await OBSERVATIONS.page(info, self.id, PageArgs(first, after, last, before))
 
     @strawberry.field(description="The team's Definition of Ready, with what this item meets.")
     async def ready_checks(self, info: Info) -> list[ItemCheckState]:
@@ -193,14 +183,7 @@ class BacklogItemType(LoadedNode, relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[ItemChangeType]:
-        return await paginate(
-            info.context.session,
-            repo.changes_query(self.id),
-            [SortKey(models.ItemChange.at), SortKey(models.ItemChange.id)],
-            PageArgs(first, after, last, before),
-            ItemChangeType.from_model,
-            max_page=info.context.settings.max_page_size,
-        )
+        return await ITEM_HISTORY.page(info, self.id, PageArgs(first, after, last, before))
 
     @strawberry.field(description="Each time the item was carried over to a next sprint.")
     async def carry_overs(self, info: Info) -> list[CarryOver]:
@@ -246,3 +229,19 @@ async def _checks(
             )
         )
     return states
+
+
+# Nested pages: one statement for every item's page (see core.loaders.NestedPage).
+_Observation = models.MetricObservation
+OBSERVATIONS = NestedPage(
+    repo.observations_query,
+    _Observation.item_id,
+    [SortKey(_Observation.observed_at, descending=True), SortKey(_Observation.id, descending=True)],
+    MetricObservationType.from_model,
+)
+ITEM_HISTORY = NestedPage(
+    repo.changes_query,
+    models.ItemChange.item_id,
+    [SortKey(models.ItemChange.at), SortKey(models.ItemChange.id)],
+    ItemChangeType.from_model,
+)

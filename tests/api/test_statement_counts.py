@@ -1,0 +1,143 @@
+"""The deepest queries cost the same number of SQL statements whatever the page size and the
+size of the organisation: nested connections load every parent's page in one statement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from syncpoint.core.auth import Role
+from syncpoint.demo import load_demo
+from syncpoint.teams.models import MembershipRole
+from tests.support.api import nodes
+from tests.support.factories import make_group, make_member, make_team
+from tests.support.sos_factories import make_forum, raise_on
+from tests.support.work_factories import make_cadence, make_dependency, make_item
+
+# The README's team, planning, product, forum and blocker queries, walked over every item of the
+# list instead of one, with every nested list as a connection of $n.
+TEAMS = """
+query($n: Int!) {
+  teams(first: 100) { totalCount edges { node {
+    name groupPath { name }
+    members(first: $n) { totalCount edges { node {
+      role person { name memberships(first: $n) { totalCount edges { node { role } } } }
+    } } }
+    interactions { mode purpose isOverrun }
+    planning {
+      cadence { lengthDays anchor }
+      outgoingDependencies(first: $n) { totalCount edges { node {
+        type consumer { key } provider { key team { name } }
+        neededBy availableFrom lateByDays flags { message }
+      } } }
+      incomingDependencies(first: $n) { totalCount edges { node { id type } } }
+    }
+  } } }
+}"""
+
+PRODUCTS = """
+query($n: Int!) {
+  products(first: 100) { edges { node {
+    name ownerTeam { name }
+    currentSla { number triageDays objectives { name target } }
+    consumers(first: $n) { totalCount edges { node { team { name } since } } }
+    slaHistory(first: $n) { totalCount edges { node { number } } }
+    backlog(first: $n) { totalCount edges { node { key title } } }
+    requests(first: $n) { totalCount edges { node { id } } }
+  } } }
+}"""
+
+FORUMS = """
+query($n: Int!) {
+  forums(first: 100) { edges { node {
+    name
+    members(first: $n) { totalCount edges { node { team { name } representative { name } } } }
+    meetings(first: $n) { totalCount edges { node { date } } }
+    actionItems(first: $n) { totalCount edges { node { title } } }
+  } } }
+}"""
+
+BLOCKERS = """
+query($n: Int!) {
+  blockers(first: 100, orderBy: IMPACT) { edges { node {
+    title category severity team { name }
+    escalationPath { fromLevel toLevel reason }
+    history(first: $n) { totalCount edges { node { kind actor { name } } } }
+  } } }
+}"""
+
+QUERIES = {"teams": TEAMS, "products": PRODUCTS, "forums": FORUMS, "blockers": BLOCKERS}
+SMALL_PAGE, LARGE_PAGE = 1, 25
+PAGES = (SMALL_PAGE, LARGE_PAGE)
+
+
+async def _grow(session: Any, teams: int) -> None:
+    """`teams` more teams, each with members, dependencies both ways, a forum and a blocker."""
+    group = await make_group(session)
+    made = []
+    for n in range(teams):
+        team = await make_team(session, group=group)
+        await make_cadence(session, team, 14, date(2026, 1, 5))
+        for role in (MembershipRole.SCRUM_MASTER, MembershipRole.ML_ENGINEER):
+            await make_member(session, team, role)
+        items = [await make_item(session, team) for _ in range(3)]
+        if made:
+            for item in items:
+                await make_dependency(session, item, made[-1][1][0])
+        made.append((team, items))
+        await raise_on(session, items[0], title=f"Blocked {n}")
+    await make_forum(session, [team for team, _items in made])
+
+
+async def _counts(api: Any, count_statements: Any, page: int) -> dict[str, int]:
+    counts = {}
+    for name, query in QUERIES.items():
+        count_statements.count = 0
+        data = await api.gql(query, {"n": page})
+        counts[name] = count_statements.count
+        assert data[name]["edges"], name  # the walk reads something
+    return counts
+
+
+async def test_deep_queries_cost_the_same_at_any_page_and_organisation_size(
+    api, session, count_statements
+):
+    await load_demo(session)
+    await session.commit()
+    await api.login(Role.DIRECTOR)
+
+    small_org = {
+        page: await _counts(api, count_statements, page) for page in (SMALL_PAGE, LARGE_PAGE)
+    }
+    teams_before = (await api.gql(TEAMS, {"n": LARGE_PAGE}))["teams"]["totalCount"]
+    await _grow(session, 6)
+    await session.commit()
+    large_org = {
+        page: await _counts(api, count_statements, page) for page in (SMALL_PAGE, LARGE_PAGE)
+    }
+
+    walked = await api.gql(TEAMS, {"n": LARGE_PAGE})
+    assert walked["teams"]["totalCount"] == teams_before + 6
+    assert any(len(nodes(t["members"])) > SMALL_PAGE for t in nodes(walked["teams"]))
+    assert small_org[SMALL_PAGE] == small_org[LARGE_PAGE], small_org
+    assert large_org[SMALL_PAGE] == large_org[LARGE_PAGE], large_org
+    assert small_org[SMALL_PAGE] == large_org[SMALL_PAGE], (small_org, large_org)
+
+
+async def test_a_nested_page_is_the_first_n_of_each_parent_with_its_total(api, session):
+    await load_demo(session)
+    await session.commit()
+    await api.login(Role.DIRECTOR)
+
+    full = nodes((await api.gql(TEAMS, {"n": LARGE_PAGE}))["teams"])
+    paged = nodes((await api.gql(TEAMS, {"n": SMALL_PAGE}))["teams"])
+
+    for whole, part in zip(full, paged, strict=True):
+        for connection in ("outgoingDependencies", "incomingDependencies"):
+            everything, first = whole["planning"][connection], part["planning"][connection]
+            assert first["totalCount"] == everything["totalCount"] == len(nodes(everything))
+            assert nodes(first) == nodes(everything)[:SMALL_PAGE]
+        names = [m["person"]["name"] for m in nodes(whole["members"])]
+        assert [m["person"]["name"] for m in nodes(part["members"])] == names[:SMALL_PAGE]
+        assert part["members"]["totalCount"] == whole["members"]["totalCount"] == len(names)
+    assert any(t["planning"]["outgoingDependencies"]["totalCount"] > 1 for t in full)

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     token_default_days: int = Field(default=90, ge=1)
     migrations_dir: Path = Field(default_factory=_default_migrations_dir)
     sql_echo: bool = False
+    analysis_cache_size: int = Field(
+        default=8,
+        ge=0,
+        description="Analysis results kept per API process, keyed by data version, asOf day and "
+        "parameters (0: recompute on every request).",
+    )
     workers: int | None = Field(
         default=None,
         ge=1,

@@ -12,6 +12,7 @@ from syncpoint.core.auth import allowed
 from syncpoint.core.errors import UserError
 from syncpoint.core.ids import decode_id, decode_optional, provided
 from syncpoint.core.mutations import mutate
+from syncpoint.insights.analyses import analyses_of
 from syncpoint.scrum_of_scrums import meetings, models
 from syncpoint.scrum_of_scrums import service as svc
 from syncpoint.scrum_of_scrums.graphql.types import (
@@ -298,7 +299,11 @@ class ScrumOfScrumsMutation:
 
         async def action() -> models.Meeting:
             return await meetings.hold_meeting(
-                ctx.session, ctx.actor, decode_id(input.forum_id, "Forum", "forumId"), input.day
+                ctx.session,
+                ctx.actor,
+                decode_id(input.forum_id, "Forum", "forumId"),
+                input.day,
+                analyses=analyses_of(ctx),
             )
 
         return await mutate(info, action, MeetingPayload, "meeting", MeetingType.from_model)

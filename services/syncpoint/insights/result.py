@@ -14,6 +14,7 @@ from datetime import date
 from functools import cached_property
 
 import networkx as nx
+from strawberry import relay
 
 from syncpoint.analysis.flag_types import sort_flags
 from syncpoint.analysis.flags import (
@@ -39,6 +40,11 @@ from syncpoint.analysis.graph import (
 )
 from syncpoint.analysis.model import AnalysisInput, DependencyInfo, IntegrationPointInfo
 from syncpoint.core.errors import NotFoundError
+
+
+def global_id(type_name: str, ident: int) -> str:
+    """The global id clients know an object by (errors never show raw database ids)."""
+    return str(relay.GlobalID(type_name, str(ident)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +114,9 @@ class Analysis:
         lies on (the flag ``flags(...)`` lists); NOT_FOUND when it is unknown."""
         dep = self.inp.index.dependencies.get(dependency_id)
         if dep is None:
-            raise NotFoundError(f"Dependency {dependency_id} does not exist.", field="id")
+            raise NotFoundError(
+                f"Dependency {global_id('Dependency', dependency_id)} does not exist.", field="id"
+            )
         found = list(self.flags_by_dependency.get(dependency_id, ()))
         cycle = self._cycle_flag(dep)
         return sort_flags([*found, cycle]) if cycle is not None else found
@@ -131,7 +139,9 @@ class Analysis:
     def blast_radius(self, item_id: int) -> BlastRadius:
         """All transitive consumers of an item and their teams."""
         if item_id not in self.inp.index.items:
-            raise NotFoundError(f"Backlog item {item_id} does not exist.", field="itemId")
+            raise NotFoundError(
+                f"Backlog item {global_id('BacklogItem', item_id)} does not exist.", field="itemId"
+            )
         return blast_radius(self.inp, item_id, self.item_graph)
 
     def critical_path(
@@ -226,7 +236,10 @@ class Analysis:
     def _integration_point(self, ip_id: int, field: str = "id") -> IntegrationPointInfo:
         ip = self.inp.index.integration_points.get(ip_id)
         if ip is None:
-            raise NotFoundError(f"Integration point {ip_id} does not exist.", field=field)
+            raise NotFoundError(
+                f"Integration point {global_id('IntegrationPoint', ip_id)} does not exist.",
+                field=field,
+            )
         return ip
 
 

@@ -29,6 +29,7 @@ from syncpoint.insights.result import (
     IntegrationRisk,
     MapFilter,
     analyse,
+    global_id,
 )
 from syncpoint.teams import repository as teams_repo
 
@@ -74,7 +75,7 @@ def cadence_alignment(
     for team_id, field in ((team_a_id, "teamA"), (team_b_id, "teamB")):
         team = inp.index.teams.get(team_id)
         if team is None:
-            raise NotFoundError(f"Team {team_id} does not exist.", field=field)
+            raise NotFoundError(f"Team {global_id('Team', team_id)} does not exist.", field=field)
         cadence = inp.index.calendars[team.id].cadence_on(on) if team.plans_in_sprints else None
         if cadence is None:
             raise DomainError(
@@ -124,7 +125,9 @@ async def resolve_scope(
     if group_id is not None:
         groups = await teams_repo.descendants_of(session, group_id)
         if not groups:
-            raise NotFoundError(f"Group {group_id} does not exist.", field=group_field)
+            raise NotFoundError(
+                f"Group {global_id('Group', group_id)} does not exist.", field=group_field
+            )
         scope = analysis.teams_in_groups(groups)
     if team_ids is not None:
         explicit = frozenset(team_ids)

@@ -4,6 +4,7 @@ across API processes on one PostgreSQL (the version is a database row every comm
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -42,12 +43,12 @@ mutation($input: CreateDependencyInput!) {
 
 @pytest.fixture
 def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts full engine evaluations (one entry per `evaluate` call)."""
+    """Counts full engine evaluations: one entry per `evaluate` call, the thread it ran in."""
     calls: list[int] = []
     real = result.evaluate
 
     def counting(inp: Any) -> Any:
-        calls.append(1)
+        calls.append(threading.get_ident())
         return real(inp)
 
     monkeypatch.setattr(result, "evaluate", counting)
@@ -91,6 +92,7 @@ async def test_an_unchanged_version_reuses_the_result_and_a_mutation_recomputes(
         DEPENDENCY_LATE, {"id": to_base64("Dependency", ex.r7_needs_fs12.id), "asOf": AS_OF}
     )
     assert len(evaluations) == 1  # three requests, one evaluation
+    assert evaluations[0] != threading.get_ident()  # in a worker thread, not on the loop
     assert late["node"]["isLate"] is True
 
     extra = await item(session, ex.search, "S-9", "Extra")

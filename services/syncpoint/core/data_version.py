@@ -48,6 +48,11 @@ async def current_version(session: AsyncSession) -> int:
     return int(value or 0)
 
 
+def mark_written(session: Session | AsyncSession) -> None:
+    """Record a write the session cannot see (COPY on the raw driver connection, ...)."""
+    _count(session.sync_session if isinstance(session, AsyncSession) else session)
+
+
 def _count(session: Session) -> None:
     session.info[_WRITES] = int(session.info.get(_WRITES, 0)) + 1
 

@@ -29,6 +29,7 @@ from syncpoint.analysis.graph import DependencyMap, MapLevel
 from syncpoint.analysis.model import AnalysisInput
 from syncpoint.core import data_version
 from syncpoint.core.clock import today
+from syncpoint.core.context import Context
 from syncpoint.insights.result import Analysis, MapFilter, analyse
 from syncpoint.insights.snapshot import (
     SnapshotRows,
@@ -218,7 +219,7 @@ def for_request(session: AsyncSession, request: Any) -> Analyses:
     return Analyses(session, app_cache(app))
 
 
-def analyses_of(ctx: Any) -> Analyses:
+def analyses_of(ctx: Context) -> Analyses:
     """The request's analysis component (GraphQL context), created on first use."""
     found = ctx.extras.get(_CONTEXT_KEY)
     if found is None:

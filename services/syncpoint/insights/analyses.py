@@ -127,9 +127,13 @@ class Analyses:
         session: AsyncSession,
         cache: AnalysisCache | None = None,
         clock: Callable[[], date] = today,
+        *,
+        drawings: AnalysisCache | None = None,
     ) -> None:
         self.session = session
         self.cache = cache
+        # Maps drawn from an analysis are kept apart, so many filters never evict the analysis.
+        self.drawings = drawings if drawings is not None else cache
         self.clock = clock
         self._memo: dict[Key, asyncio.Future[Any]] = {}
         self._version: tuple[int, int] | None = None  # (commits seen, version)
@@ -147,19 +151,22 @@ class Analyses:
             self._version = (commits, await data_version.current_version(self.session))
         return self._version[1]
 
-    async def _get(self, params: Key, compute: Callable[[], Awaitable[T]]) -> T:
+    async def _get(
+        self,
+        params: Key,
+        compute: Callable[[], Awaitable[T]],
+        cache: AnalysisCache | None,
+    ) -> T:
         version = await self._version_key()
         key: Key = (version, *params)
         pending = self._memo.get(key)
         if pending is not None:
             return await asyncio.shield(pending)
-        shared = self.cache is not None and isinstance(version, int)
 
         async def run() -> T:
-            if shared:
-                assert self.cache is not None
-                return await self.cache.get(key, compute)
-            return await compute()
+            if cache is not None and isinstance(version, int):
+                return await cache.get(key, compute)
+            return await compute()  # own uncommitted writes: private to this session
 
         return await _single_flight(self._memo, key, run)
 
@@ -171,7 +178,7 @@ class Analyses:
             rows = await fetch_snapshot(self.session, today=day)
             return await asyncio.to_thread(_evaluate, rows)
 
-        return await self._get((day, "analysis"), compute)
+        return await self._get((day, "analysis"), compute, self.cache)
 
     async def input(self, as_of: date | None = None) -> AnalysisInput:
         """The organisation snapshot the analysis of that day was computed from."""
@@ -185,7 +192,7 @@ class Analyses:
         async def compute() -> DependencyMap:
             return await asyncio.to_thread(analysis.dependency_map, level, flt)
 
-        return await self._get((analysis.as_of, "map", level, flt), compute)
+        return await self._get((analysis.as_of, "map", level, flt), compute, self.drawings)
 
     async def late_dependency_ids(self, as_of: date | None, candidates: Iterable[int]) -> list[int]:
         """The candidates that are LATE as of the day, in their order."""
@@ -200,23 +207,27 @@ class Analyses:
         return await asyncio.to_thread(work)
 
 
-def app_cache(app: Any) -> AnalysisCache | None:
-    """The app's shared cache, created on first use (size: settings.analysis_cache_size)."""
+def app_caches(app: Any) -> tuple[AnalysisCache, AnalysisCache] | None:
+    """The app's shared caches (analyses, drawings), created on first use; analyses keep
+    ``settings.analysis_cache_size`` entries, drawings eight times as many."""
     if app is None:
         return None
     state = app.state
-    cache = getattr(state, "analysis_cache", None)
-    if cache is None:
+    caches = getattr(state, "analysis_caches", None)
+    if caches is None:
         settings = getattr(state, "settings", None)
-        size = getattr(settings, "analysis_cache_size", DEFAULT_CACHE_SIZE)
-        cache = state.analysis_cache = AnalysisCache(size)
-    return cache
+        size = int(getattr(settings, "analysis_cache_size", DEFAULT_CACHE_SIZE))
+        caches = state.analysis_caches = (AnalysisCache(size), AnalysisCache(size * 8))
+    return caches
 
 
 def for_request(session: AsyncSession, request: Any) -> Analyses:
     """The analysis component of a plain HTTP request (REST routes, pages)."""
     app = getattr(request, "app", None) if request is not None else None
-    return Analyses(session, app_cache(app))
+    caches = app_caches(app)
+    if caches is None:
+        return Analyses(session)
+    return Analyses(session, caches[0], drawings=caches[1])
 
 
 def analyses_of(ctx: Context) -> Analyses:

@@ -136,7 +136,8 @@ class InsightsQuery:
         after: str | None = None,
     ) -> FlagConnection:
         f = filter or FlagFilter()
-        analysis = await analyses_of(info.context).analysis(as_of)
+        analyses = analyses_of(info.context)
+        analysis = await analyses.analysis(as_of)
         scope = await resolve_scope(
             info.context.session,
             analysis,
@@ -149,7 +150,8 @@ class InsightsQuery:
             severities=frozenset(f.severities) if f.severities is not None else None,
             team_ids=scope,
         )
-        return FlagConnection.from_page(paging.page(analysis.select_flags(criteria), first, after))
+        selected = await analyses.off_loop(lambda: analysis.select_flags(criteria))
+        return FlagConnection.from_page(paging.page(selected, first, after))
 
     @strawberry.field(
         description="Per participating team: ready date, sprint boundaries around the date, flags.",

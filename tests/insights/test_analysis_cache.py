@@ -77,6 +77,16 @@ async def test_a_committed_write_bumps_the_version_and_a_read_does_not(session):
     assert data_version.pending_writes(session) == 0
 
 
+async def test_writes_to_unversioned_tables_do_not_bump(session, monkeypatch):
+    monkeypatch.setattr(data_version, "_UNVERSIONED", {"teams", "groups"})
+    before = await data_version.current_version(session)
+
+    await make_team(session, name="Unversioned")
+    await session.commit()
+
+    assert await data_version.current_version(session) == before
+
+
 # --- one app: reuse, recompute after a change, own uncommitted writes never shared -----------
 
 

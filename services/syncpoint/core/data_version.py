@@ -12,13 +12,19 @@ bump is committed exactly when the change is. A read-only transaction bumps noth
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Integer, Table, event, select, update
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, Integer, Table, event, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from syncpoint.core.models import Base
 
 ROW_ID = 1
+# Tables whose writes change nothing a cached result is computed from (audit entries, tokens):
+# registered by their contexts (core imports none of them), so writing them never bumps.
+_UNVERSIONED: set[str] = set()
 _WRITES = "syncpoint.data_version.writes"
 _COMMITS = "syncpoint.data_version.commits"
 
@@ -48,6 +54,23 @@ async def current_version(session: AsyncSession) -> int:
     return int(value or 0)
 
 
+def register_unversioned(*table_names: str) -> None:
+    """Declare tables whose writes do not move the data version (nothing cached reads them)."""
+    _UNVERSIONED.update(table_names)
+
+
+def _versioned(tables: Iterable[str | None]) -> bool:
+    # An unknown table (None) counts: a missed bump would serve stale results.
+    return any(name is None or name not in _UNVERSIONED for name in tables)
+
+
+def _object_tables(obj: Any) -> list[str | None]:
+    try:
+        return [getattr(t, "name", None) for t in inspect(obj).mapper.tables]
+    except Exception:
+        return [None]
+
+
 def mark_written(session: Session | AsyncSession) -> None:
     """Record a write the session cannot see (COPY on the raw driver connection, ...)."""
     _count(session.sync_session if isinstance(session, AsyncSession) else session)
@@ -63,13 +86,18 @@ class VersionedSession(Session):
 
 @event.listens_for(VersionedSession, "after_flush")
 def _after_flush(session: Session, _context: UOWTransaction) -> None:
-    _count(session)
+    # The new/dirty/deleted collections still hold what this flush wrote.
+    touched = [*session.new, *session.dirty, *session.deleted]
+    if not touched or _versioned(t for obj in touched for t in _object_tables(obj)):
+        _count(session)
 
 
 @event.listens_for(VersionedSession, "do_orm_execute")
 def _on_execute(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        _count(state.session)
+        table = getattr(state.statement, "table", None)
+        if _versioned([getattr(table, "name", None)]):
+            _count(state.session)
 
 
 @event.listens_for(VersionedSession, "before_commit")

@@ -48,10 +48,11 @@ def commit_count(session: Session | AsyncSession) -> int:
     return int(sync.info.get(_COMMITS, 0))
 
 
-async def current_version(session: AsyncSession) -> int:
-    """The committed data version, in one cheap statement (0 when the row is missing)."""
+async def current_version(session: AsyncSession) -> int | None:
+    """The committed data version, in one cheap statement; None when the row is missing (then
+    nothing bumps it, so nothing may be cached under it)."""
     value = await session.scalar(select(data_version.c.version).where(data_version.c.id == ROW_ID))
-    return int(value or 0)
+    return int(value) if value is not None else None
 
 
 def register_unversioned(*table_names: str) -> None:

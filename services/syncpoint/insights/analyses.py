@@ -136,7 +136,7 @@ class Analyses:
         self.drawings = drawings if drawings is not None else cache
         self.clock = clock
         self._memo: dict[Key, asyncio.Future[Any]] = {}
-        self._version: tuple[int, int] | None = None  # (commits seen, version)
+        self._version: tuple[int, int | None] | None = None  # (commits seen, version)
 
     def day(self, as_of: date | None = None) -> date:
         """The day asked for, default today by this component's clock."""
@@ -149,7 +149,8 @@ class Analyses:
         commits = data_version.commit_count(self.session)
         if self._version is None or self._version[0] != commits:
             self._version = (commits, await data_version.current_version(self.session))
-        return self._version[1]
+        version = self._version[1]
+        return version if version is not None else ("unversioned", id(self))
 
     async def _get(
         self,

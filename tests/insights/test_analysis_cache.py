@@ -4,6 +4,7 @@ across API processes on one PostgreSQL (the version is a database row every comm
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -197,7 +198,7 @@ class Instance:
 async def shared_postgres(database_urls: dict[str, Any]) -> AsyncIterator[str]:
     """A migrated PostgreSQL database of its own: the two apps really commit into it."""
     base = await asyncio.to_thread(migrated_url, database_urls, "postgresql")
-    name = "syncpoint_analysis_cache_test"
+    name = f"syncpoint_analysis_cache_{os.getpid()}"  # parallel runs never share it
     admin = make_engine(base, pool=False)
     async with admin.connect() as conn:
         conn = await conn.execution_options(isolation_level="AUTOCOMMIT")

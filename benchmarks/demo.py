@@ -21,7 +21,7 @@ from syncpoint.core.auth import Role
 from syncpoint.core.db import make_engine, make_sessionmaker
 from syncpoint.core.settings import Settings
 from syncpoint.demo import load_demo
-from syncpoint.dependencies.snapshot import load_analysis_input
+from syncpoint.insights.snapshot import load_analysis_input
 
 AS_OF = date(2027, 1, 20)
 REPEAT = 5

@@ -4,6 +4,7 @@ from syncpoint.audit import models as audit_models
 from syncpoint.auth import models as auth_models
 from syncpoint.blockers import models as blockers_models
 from syncpoint.cadence import models as cadence_models
+from syncpoint.core import data_version as data_version_table
 from syncpoint.core.models import Base
 from syncpoint.dependencies import models as dependencies_models
 from syncpoint.products import models as products_models
@@ -17,6 +18,7 @@ __all__ = [
     "auth_models",
     "blockers_models",
     "cadence_models",
+    "data_version_table",
     "dependencies_models",
     "products_models",
     "scrum_of_scrums_models",

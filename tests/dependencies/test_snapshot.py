@@ -8,7 +8,7 @@ from syncpoint.analysis.calendar import SprintSpan
 from syncpoint.analysis.model import Framework
 from syncpoint.cadence import service as cadence_svc
 from syncpoint.dependencies import service as dep_svc
-from syncpoint.dependencies.snapshot import load_analysis_input
+from syncpoint.insights.snapshot import load_analysis_input
 from syncpoint.teams import service as teams_svc
 from syncpoint.teams.models import InteractionMode
 from tests.support.factories import ADMIN, make_team

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy import Enum as SaEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from syncpoint.core.data_version import register_unversioned
 from syncpoint.core.models import Base, IdMixin, utcnow
 
 
@@ -61,3 +62,7 @@ class AuditObject(Base):
     object_id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
     entry: Mapped[AuditEntry] = relationship(back_populates="objects")
+
+
+# Nothing cached reads the log: its writes (every mutation, every refusal) keep the data version.
+register_unversioned(AuditEntry.__tablename__, AuditObject.__tablename__)

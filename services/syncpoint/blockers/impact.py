@@ -82,6 +82,17 @@ def impact_order_key(blocker: Blocker, impact: Impact) -> tuple[int, int, int, s
     )
 
 
+def keyed_by_impact(
+    inp: AnalysisInput, blockers: Iterable[Blocker], graph: nx.DiGraph
+) -> list[tuple[tuple[int, int, int, str, int], Blocker]]:
+    """The blockers with their IMPACT order keys, sorted (pure: run it off the event loop)."""
+    rows = list(blockers)
+    by_id = impacts(inp, rows, graph)
+    keyed = [(impact_order_key(b, by_id[b.id]), b) for b in rows]
+    keyed.sort(key=lambda kb: kb[0])
+    return keyed
+
+
 def page_after(keys: Sequence[tuple[int, int, int, str, int]], after: list[object]) -> int:
     """Index of the first key strictly after the cursor's key (keys sorted ascending)."""
     cursor = tuple(after)

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from syncpoint.core.data_version import VersionedSession
+
 
 class _ReentrantLock:
     """An asyncio lock that the task holding it may take again."""
@@ -51,6 +53,8 @@ class _ReentrantLock:
 
 class SerialSession(AsyncSession):
     """AsyncSession whose statements never overlap, even when resolvers run concurrently."""
+
+    sync_session_class = VersionedSession  # every commit with writes bumps the data version
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -55,6 +55,8 @@ class Call(Generic[I]):
     input: I
     fields: dict[str, Any]
     """Every field the client sent (and defaults), global ids decoded to database ids."""
+    context: Any = None
+    """The request's context, for handlers that need a request-scoped component (analyses)."""
 
     @property
     def id(self) -> int:
@@ -191,7 +193,7 @@ async def run(
     if errors:
         return None, errors
     session: SerialSession = ctx.session
-    call = Call(operation, session, ctx.actor, input, fields)
+    call = Call(operation, session, ctx.actor, input, fields, ctx)
     mutation_event = MutationEvent(operation, ctx.actor, session, input, fields)
     recorder = _Recorder()
     # Reads cached earlier in the request may be stale once anything changes.

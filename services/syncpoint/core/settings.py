@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Days `syncpoint audit prune` keeps audit entries; unset keeps them forever.",
     )
+    analysis_cache_size: int = Field(
+        default=8,
+        ge=0,
+        description="Analysis results kept per API process, keyed by data version, asOf day and "
+        "parameters (0: recompute on every request).",
+    )
     workers: int | None = Field(
         default=None,
         ge=1,

@@ -703,6 +703,9 @@ async def _copy(session: Any, table: Any, rows: list[Row]) -> None:
     records = [
         tuple(encode(c, row.get(c.name, defaults.get(c.name))) for c in chosen) for row in rows
     ]
+    from syncpoint.core.data_version import mark_written
+
+    mark_written(session)  # COPY bypasses the session: its commit must still bump the version
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     await raw.driver_connection.copy_records_to_table(table.name, records=records, columns=names)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from syncpoint.analysis.graph import MapLevel
-from syncpoint.core.auth import ANONYMOUS
-from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession
 from syncpoint.core.errors import NotFoundError
-from syncpoint.core.settings import get_settings
+from syncpoint.insights.analyses import Analyses
 from syncpoint.insights.exports import MapFormat, render
 from syncpoint.insights.service import dependency_map_for
 from syncpoint.teams import repository as teams_repo
@@ -30,6 +28,7 @@ async def export_map(
         if group is None:
             raise NotFoundError(f"No group has the slug {group_slug!r}.", field="group")
         group_id = group.id
-    ctx = Context(session=session, actor=ANONYMOUS, settings=get_settings())
-    found = await dependency_map_for(ctx, level=level, as_of=as_of, group_id=group_id)
+    found = await dependency_map_for(
+        session, Analyses(session), level=level, as_of=as_of, group_id=group_id
+    )
     return render(found.dependency_map, fmt)

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse, Response
 
 from syncpoint.core.context import Context
 from syncpoint.core.errors import DomainError
+from syncpoint.insights.analyses import for_request
 from syncpoint.insights.exports import MapFormat, file_name, render
 from syncpoint.insights.graphql.queries import DEPENDENCY_MAP
 from syncpoint.insights.http import (
@@ -42,7 +43,8 @@ async def download_dependency_map(
         map_level = parse_level(level)
         try:
             found = await dependency_map_for(
-                ctx,
+                ctx.session,
+                for_request(ctx.session, request),
                 level=map_level,
                 as_of=parse_date(as_of, "asOf"),
                 group_id=parse_group(group_id),

@@ -3,6 +3,7 @@ same agenda) and freezing it as a JSON snapshot, the form meetings keep and Grap
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -11,13 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.agenda import Agenda, Candidate, build_agenda
-from syncpoint.analysis.cycles import item_graph
-from syncpoint.analysis.flags import evaluate
-from syncpoint.analysis.model import AnalysisInput
 from syncpoint.blockers import repository as blockers_repo
 from syncpoint.blockers.impact import impacts
 from syncpoint.core.errors import DomainError, NotFoundError
-from syncpoint.dependencies.snapshot import load_analysis_input
+from syncpoint.insights.analyses import Analyses
 from syncpoint.products.slo import statuses_by_product
 from syncpoint.scrum_of_scrums import repository as repo
 from syncpoint.scrum_of_scrums.agenda_data import (
@@ -54,9 +52,10 @@ async def load_agenda_data(
     day: date,
     *,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
-    inp: AnalysisInput | None = None,
+    analyses: Analyses | None = None,
 ) -> AgendaData:
-    """Load what the agenda of `forum_id` on `day` is computed from (a fixed number of queries)."""
+    """Load what the agenda of `forum_id` on `day` is computed from (a fixed number of queries;
+    the analysis of `day` comes from `analyses`, the request's component, when given)."""
     if not 0 <= horizon_days <= MAX_HORIZON_DAYS:
         raise DomainError(f"horizonDays must be 0..{MAX_HORIZON_DAYS}.", field="horizonDays")
     forest = await repo.load_forest(session)
@@ -65,7 +64,7 @@ async def load_agenda_data(
         raise NotFoundError(f"Forum {forum_id} does not exist or is archived.", field="forumId")
     scope = sorted(forest.scope(forum_id))
     previous = await repo.previous_meeting(session, forum_id, day)
-    inp = inp if inp is not None else await load_analysis_input(session, today=day)
+    analysis = await (analyses or Analyses(session)).analysis(day)
     start = meeting_start(forum, day)
     products = await repo.consumed_products(session, scope)
     statuses = await statuses_by_product(session, [(p.id, start) for p, _ in products])
@@ -76,9 +75,9 @@ async def load_agenda_data(
         horizon_days=horizon_days,
         meeting_start=start,
         forest=forest,
-        inp=inp,
-        flags=evaluate(inp),
-        graph=item_graph(inp),
+        inp=analysis.inp,
+        flags=analysis.flags,
+        graph=analysis.item_graph,
         blockers=await blockers_repo.open_blockers_in(session, scope, forest.descendants(forum_id)),
         action_items=await repo.open_action_items(session, forum_id),
         research=await repo.carried_over_research(session, scope, MIN_CARRY_OVERS),
@@ -117,11 +116,17 @@ async def generate_agenda(
     day: date,
     *,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
-    inp: AnalysisInput | None = None,
+    analyses: Analyses | None = None,
 ) -> GeneratedAgenda:
-    """The agenda of a forum's meeting on `day`: ranked, time-boxed, with what was left out."""
-    data = await load_agenda_data(session, forum_id, day, horizon_days=horizon_days, inp=inp)
-    return GeneratedAgenda(data, build_agenda(candidates(data), data.forum.duration_minutes))
+    """The agenda of a forum's meeting on `day`: ranked, time-boxed, with what was left out.
+    Ranking (blast radius of every blocker, ...) runs in a worker thread."""
+    data = await load_agenda_data(
+        session, forum_id, day, horizon_days=horizon_days, analyses=analyses
+    )
+    agenda = await asyncio.to_thread(
+        lambda: build_agenda(candidates(data), data.forum.duration_minutes)
+    )
+    return GeneratedAgenda(data, agenda)
 
 
 def _candidate_json(c: Candidate, score: int, rank: int) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from syncpoint.analysis.model import AnalysisInput
 from syncpoint.blockers.models import Blocker
 from syncpoint.core.auth import Access, Actor, policy
 from syncpoint.core.errors import (
@@ -20,6 +19,7 @@ from syncpoint.core.errors import (
     require_found,
 )
 from syncpoint.core.models import utcnow
+from syncpoint.insights.analyses import Analyses
 from syncpoint.scrum_of_scrums import repository as repo
 from syncpoint.scrum_of_scrums.access import require_facilitation
 from syncpoint.scrum_of_scrums.agenda_service import generate_agenda
@@ -66,7 +66,7 @@ async def hold_meeting(
     forum_id: int,
     day: date,
     *,
-    inp: AnalysisInput | None = None,
+    analyses: Analyses | None = None,
 ) -> Meeting:
     """Hold the forum's meeting of `day` from the agenda generated now (kept as a snapshot)."""
     actor.require_access(HOLD_MEETING)
@@ -74,7 +74,7 @@ async def hold_meeting(
     require_facilitation(actor, HOLD_MEETING, forum)
     if await repo.meeting_on(session, forum.id, day) is not None:
         raise DuplicateError(f"{forum.name} met on {day.isoformat()} already.", field="date")
-    generated = await generate_agenda(session, forum.id, day, inp=inp)
+    generated = await generate_agenda(session, forum.id, day, analyses=analyses)
     meeting = Meeting(
         forum_id=forum.id, date=day, held_by_id=actor.person_id, agenda=generated.snapshot()
     )

@@ -11,6 +11,7 @@ from syncpoint.analysis.flags import FlagCode, Severity
 from syncpoint.analysis.graph import MapLevel
 from syncpoint.core.context import Context
 from syncpoint.core.errors import DomainError
+from syncpoint.insights.analyses import for_request
 from syncpoint.insights.exports import MapFormat
 from syncpoint.insights.graphql.queries import DEPENDENCY_MAP
 from syncpoint.insights.http import (
@@ -41,7 +42,11 @@ async def dependency_map_page(
         group = parse_group(group_id)
         try:
             found = await dependency_map_for(
-                ctx, level=MapLevel.TEAM, as_of=parse_date(as_of, "asOf"), group_id=group
+                ctx.session,
+                for_request(ctx.session, request),
+                level=MapLevel.TEAM,
+                as_of=parse_date(as_of, "asOf"),
+                group_id=group,
             )
         except DomainError as exc:
             raise refused_from(exc) from exc

@@ -17,15 +17,15 @@ from syncpoint.blockers.graphql.types import (
     BlockerStatus,
     BlockerType,
     EscalationLevel,
-    impact_of,
 )
-from syncpoint.blockers.impact import impact_order_key
+from syncpoint.blockers.impact import keyed_by_impact
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.clock import today
 from syncpoint.core.errors import DomainError
 from syncpoint.core.ids import decode_id, decode_optional
 from syncpoint.core.models import utcnow
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate, paginate_list
+from syncpoint.insights.analyses import analyses_of
 from syncpoint.scrum_of_scrums import repository as forums_repo
 
 BLOCKERS, BLOCKER = read_policy("blockers"), read_policy("blocker")
@@ -113,8 +113,11 @@ class BlockersQuery:
         if order_by is BlockerOrder.IMPACT:
             day = as_of or today()
             rows = await repo.list_blockers(ctx.session, stmt)
-            keyed = [(impact_order_key(b, await impact_of(ctx, b, day)), b) for b in rows]
-            keyed.sort(key=lambda kb: kb[0])
+            analyses = analyses_of(ctx)
+            analysis = await analyses.analysis(day)
+            keyed = await analyses.off_loop(
+                lambda: keyed_by_impact(analysis.inp, rows, analysis.item_graph)
+            )
             return paginate_list(
                 keyed,
                 args,

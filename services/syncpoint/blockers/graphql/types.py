@@ -9,7 +9,6 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from syncpoint.analysis.cycles import item_graph
 from syncpoint.blockers import models
 from syncpoint.blockers import repository as repo
 from syncpoint.blockers.impact import Impact, age_days, blocker_impact
@@ -17,7 +16,7 @@ from syncpoint.core.clock import today
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey
-from syncpoint.dependencies.snapshot import cached_analysis_input
+from syncpoint.insights.analyses import Analyses, analyses_of
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
 from syncpoint.work import repository as work_repo
@@ -34,8 +33,6 @@ EscalationLevel = strawberry.enum(models.EscalationLevel, name="EscalationLevel"
 RoamState = strawberry.enum(models.RoamState, name="RoamState")
 BlockerStatus = strawberry.enum(models.BlockerStatus, name="BlockerStatus")
 BlockerEventKind = strawberry.enum(models.BlockerEventKind, name="BlockerEventKind")
-
-_GRAPHS = "syncpoint.blockers.graphs"
 
 
 async def _person(info: Info, person_id: int | None) -> PersonType | None:
@@ -55,13 +52,13 @@ async def _forum(info: Info, forum_id: int | None) -> Any:
     return ForumType.from_model(row) if row else None
 
 
-async def impact_of(ctx: Any, blocker: models.Blocker, as_of: date) -> Impact:
-    """The blocker's impact from the request's cached analysis input (one graph per day)."""
-    inp = await cached_analysis_input(ctx, as_of)
-    graphs: dict[date, Any] = ctx.extras.setdefault(_GRAPHS, {})
-    if as_of not in graphs:
-        graphs[as_of] = item_graph(inp)
-    return blocker_impact(inp, blocker, graphs[as_of])
+async def impact_of(analyses: Analyses, blocker: models.Blocker, as_of: date) -> Impact:
+    """The blocker's impact over the request's analysis of that day (its item graph, built
+    once), walked off the event loop."""
+    analysis = await analyses.analysis(as_of)
+    return await analyses.off_loop(
+        lambda: blocker_impact(analysis.inp, blocker, analysis.item_graph)
+    )
 
 
 @strawberry.type(
@@ -244,7 +241,8 @@ class BlockerType(LoadedNode, relay.Node):
 
     @strawberry.field(description="Downstream items and teams blocked, as of a date.")
     async def impact(self, info: Info, as_of: date | None = None) -> BlockerImpactType:
-        return BlockerImpactType.of(await impact_of(info.context, self.model, as_of or today()))
+        impact = await impact_of(analyses_of(info.context), self.model, as_of or today())
+        return BlockerImpactType.of(impact)
 
     @strawberry.field(description="Every escalation step, oldest first.")
     async def escalation_path(self, info: Info) -> list[EscalationStepType]:

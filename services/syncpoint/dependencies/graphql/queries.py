@@ -22,7 +22,6 @@ from syncpoint.dependencies.graphql.types import (
     DependencyStatus,
     IntegrationPointType,
 )
-from syncpoint.dependencies.snapshot import cached_analysis_input, late_dependency_ids
 
 DEPENDENCIES = read_policy("dependencies")
 INTEGRATION_POINTS = read_policy("integrationPoints")
@@ -72,9 +71,10 @@ class DependenciesQuery:
         )
         stmt = repo.dependencies_query(flt)
         if f.late_only:
+            from syncpoint.insights.analyses import analyses_of  # insights sits above us
+
             candidates = await repo.dependency_ids(ctx.session, stmt)
-            inp = await cached_analysis_input(ctx, f.as_of or today())
-            late = late_dependency_ids(inp, candidates)
+            late = await analyses_of(ctx).late_dependency_ids(f.as_of or today(), candidates)
             stmt = repo.dependencies_query(repo.DependencyFilter(ids=late))
         return await paginate(
             ctx.session,

@@ -15,7 +15,6 @@ from syncpoint.core.clock import today
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.dependencies import models
 from syncpoint.dependencies import repository as repo
-from syncpoint.dependencies.snapshot import cached_analysis_input, late_dependency_ids
 from syncpoint.products import repository as products_repo
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
@@ -24,6 +23,7 @@ from syncpoint.work.graphql.types import BacklogItemType, person, team
 from syncpoint.work.models import BacklogItem
 
 if TYPE_CHECKING:
+    from syncpoint.insights.analyses import Analyses
     from syncpoint.insights.graphql.flag_types import FlagType
     from syncpoint.insights.graphql.types import IntegrationPointRiskType
 
@@ -115,7 +115,7 @@ class DependencyNode(LoadedNode, relay.Node):
         return await person(info, self.created_by_id)
 
     async def _timing(self, info: Info, as_of: date | None) -> DependencyTiming | None:
-        inp = await cached_analysis_input(info.context, as_of or today())
+        inp = await _analyses(info).input(as_of or today())
         dep = inp.index.dependencies.get(self.id)
         return dependency_timing(inp, dep) if dep is not None else None
 
@@ -156,8 +156,7 @@ class DependencyNode(LoadedNode, relay.Node):
         description="Open, consumer unfinished, provider not done, and late (rule LATE). " + AS_OF
     )
     async def is_late(self, info: Info, as_of: date | None = None) -> bool:
-        inp = await cached_analysis_input(info.context, as_of or today())
-        return bool(late_dependency_ids(inp, [self.id]))
+        return bool(await _analyses(info).late_dependency_ids(as_of or today(), [self.id]))
 
     @strawberry.field(
         description="Flags of this dependency as of a day (default today), most severe first."
@@ -168,6 +167,14 @@ class DependencyNode(LoadedNode, relay.Node):
         from syncpoint.insights.graphql.fields import dependency_flags
 
         return await dependency_flags(info, self.id, as_of)
+
+
+def _analyses(info: Info) -> Analyses:
+    """The request's analysis component (`insights.analyses`; insights sits above this context,
+    hence the import at call time)."""
+    from syncpoint.insights.analyses import analyses_of
+
+    return analyses_of(info.context)
 
 
 async def upstream_of(info: Info, item_id: int) -> list[DependencyNode]:

@@ -3,8 +3,8 @@
 - ``Dependency.flags(asOf)`` -> ``dependency_flags(info, dependency.id, as_of)``
 - ``IntegrationPoint.risk(asOf)`` -> ``integration_point_risk(info, integration_point.id, as_of)``
 
-Both read the request's cached analysis, so a list of dependencies asking for their flags costs
-one snapshot load in total, not one per dependency.
+Both read the request's analysis component, so a list of dependencies asking for their flags
+costs one analysis in total (none when the data version's result is cached), not one each.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from datetime import date
 
 from strawberry.types import Info
 
+from syncpoint.insights.analyses import analyses_of
 from syncpoint.insights.graphql.flag_types import FlagType, flag_list
 from syncpoint.insights.graphql.types import IntegrationPointRiskType
-from syncpoint.insights.service import analysis_for
 
 
 async def dependency_flags(
     info: Info, dependency_id: int, as_of: date | None = None
 ) -> list[FlagType]:
     """Flags of one dependency (LATE, SAME_SPRINT, ...), most severe first."""
-    analysis = await analysis_for(info.context, as_of)
+    analysis = await analyses_of(info.context).analysis(as_of)
     return flag_list(analysis.dependency_flags(dependency_id))
 
 
@@ -31,7 +31,7 @@ async def integration_point_risk(
 ) -> IntegrationPointRiskType | None:
     """Per-team readiness and the flags of one integration point; None once it is archived
     (archived points are not analysed)."""
-    analysis = await analysis_for(info.context, as_of)
+    analysis = await analyses_of(info.context).analysis(as_of)
     if integration_point_id not in analysis.inp.index.integration_points:
         return None
     risk = analysis.integration_risk(integration_point_id)

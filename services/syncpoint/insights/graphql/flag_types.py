@@ -10,7 +10,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from syncpoint.analysis.flags import Flag, SubjectKind
+from syncpoint.analysis.flags import Flag, FlagCode, SubjectKind
 from syncpoint.core.pagination import Connection, PageArgs, paginate_list
 from syncpoint.insights.graphql.enums import FlagCodeEnum, FlagSeverityEnum, FlagSubjectKindEnum
 from syncpoint.teams import repository as teams_repo
@@ -60,18 +60,18 @@ class FlagType:
         description="The numbers behind the message as one JSON object with camelCase keys "
         "(which keys depends on the code: e.g. lateByDays, neededBy, availableFrom, "
         "handoffLagDays, offsetDays, providerLengthDays, consumerLengthDays, gcdDays, "
-        "commonPeriodDays, suggestedShiftDays, suggestedAnchor, boundaryBefore, boundaryAfter). "
-        "Values are integers, ISO dates as strings, or null. A JSON object rather than a list "
-        "of name/value pairs because the values mix integers, dates and nulls."
+        "commonPeriodDays, suggestedShiftDays, suggestedAnchor, boundaryBefore, boundaryAfter, "
+        "teamId, cycleLength, cycle). Values are integers, ISO dates as strings, or null; ids "
+        "are global ids (cycle: the list of the cycle's BacklogItem or Team ids, in order). "
+        "A JSON object rather than a list of name/value pairs because the values mix "
+        "integers, dates and nulls."
     )
     team_ids: list[relay.GlobalID] = strawberry.field(description="The teams concerned.")
     raw_team_ids: strawberry.Private[tuple[int, ...]]
 
     @classmethod
     def from_flag(cls, flag: Flag) -> FlagType:
-        numbers: dict[str, Any] = {camel(k): v for k, v in flag.numbers.items()}
-        if "teamId" in numbers and isinstance(numbers["teamId"], int):
-            numbers["teamId"] = str(gid("Team", numbers["teamId"]))
+        numbers = flag_numbers(flag)
         return cls(
             code=flag.code,
             severity=flag.severity,
@@ -86,6 +86,25 @@ class FlagType:
     @strawberry.field(description="The teams concerned (the provider and consumer, ...).")
     async def teams(self, info: Info) -> list[TeamType]:
         return await load_teams(info, self.raw_team_ids)
+
+
+def _cycle_ids(flag: Flag, value: object) -> object:
+    """The engine's ``"1 -> 2 -> 3"`` as the global ids of those items (or teams), in order."""
+    type_name = SUBJECT_TYPES[flag.subject_kind]
+    parts = str(value).split(" -> ")
+    if not all(p.strip().isdigit() for p in parts):
+        return value
+    return [str(gid(type_name, int(p))) for p in parts]
+
+
+def flag_numbers(flag: Flag) -> dict[str, Any]:
+    """A flag's numbers as the API shows them: camelCase keys, ids as global ids."""
+    numbers: dict[str, Any] = {camel(k): v for k, v in flag.numbers.items()}
+    if isinstance(numbers.get("teamId"), int):
+        numbers["teamId"] = str(gid("Team", numbers["teamId"]))
+    if flag.code is FlagCode.CYCLE and "cycle" in numbers:
+        numbers["cycle"] = _cycle_ids(flag, numbers["cycle"])
+    return numbers
 
 
 def flag_list(flags: Iterable[Flag]) -> list[FlagType]:

@@ -14,6 +14,7 @@ from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.clock import today
 from syncpoint.core.ids import decode_id, decode_optional
 from syncpoint.core.pagination import MAX_PAGE
+from syncpoint.insights.analyses import analyses_of
 from syncpoint.insights.graphql import fields
 from syncpoint.insights.graphql.enums import MapLevelEnum
 from syncpoint.insights.graphql.flag_types import FlagConnection, FlagType, flag_page
@@ -28,7 +29,6 @@ from syncpoint.insights.graphql.types import (
 )
 from syncpoint.insights.service import (
     FlagCriteria,
-    analysis_for,
     dependency_map_for,
     resolve_scope,
     team_alignment,
@@ -63,7 +63,8 @@ class InsightsQuery:
     ) -> DependencyMapType:
         f = filter or DependencyMapFilter()
         found = await dependency_map_for(
-            info.context,
+            info.context.session,
+            analyses_of(info.context),
             level=MapLevel(level),
             as_of=as_of,
             group_id=decode_optional(f.group_id, "Group", "filter.groupId"),
@@ -86,7 +87,7 @@ class InsightsQuery:
         self, info: Info, team_a: relay.GlobalID, team_b: relay.GlobalID, on: date | None = None
     ) -> CadenceAlignmentType:
         a, b = decode_id(team_a, "Team", "teamA"), decode_id(team_b, "Team", "teamB")
-        found = await team_alignment(info.context, a, b, on or today())
+        found = await team_alignment(info.context.loaders, a, b, on or today())
         return CadenceAlignmentType.from_alignment(found)
 
     @strawberry.field(
@@ -97,7 +98,7 @@ class InsightsQuery:
         self, info: Info, item_id: relay.GlobalID, as_of: date | None = None
     ) -> BlastRadiusType:
         item = decode_id(item_id, "BacklogItem", "itemId")
-        analysis = await analysis_for(info.context, as_of)
+        analysis = await analyses_of(info.context).analysis(as_of)
         return BlastRadiusType.build(item, analysis.as_of, analysis.blast_radius(item))
 
     @strawberry.field(
@@ -108,7 +109,7 @@ class InsightsQuery:
         self, info: Info, integration_point_id: relay.GlobalID, as_of: date | None = None
     ) -> CriticalPathType:
         ip_id = decode_id(integration_point_id, "IntegrationPoint", "integrationPointId")
-        analysis = await analysis_for(info.context, as_of)
+        analysis = await analyses_of(info.context).analysis(as_of)
         ip, steps = analysis.critical_path(ip_id)
         return CriticalPathType(
             integration_point_id=integration_point_id,
@@ -135,7 +136,8 @@ class InsightsQuery:
         after: str | None = None,
     ) -> FlagConnection:
         f = filter or FlagFilter()
-        analysis = await analysis_for(info.context, as_of)
+        analyses = analyses_of(info.context)
+        analysis = await analyses.analysis(as_of)
         scope = await resolve_scope(
             info.context.session,
             analysis,
@@ -148,7 +150,8 @@ class InsightsQuery:
             severities=frozenset(f.severities) if f.severities is not None else None,
             team_ids=scope,
         )
-        return flag_page(analysis.select_flags(criteria), first, after)
+        selected = await analyses.off_loop(lambda: analysis.select_flags(criteria))
+        return flag_page(selected, first, after)
 
     @strawberry.field(
         description="Per participating team: ready date, sprint boundaries around the date, flags.",
@@ -157,7 +160,7 @@ class InsightsQuery:
     async def integration_point_risk(
         self, info: Info, id: relay.GlobalID, as_of: date | None = None
     ) -> IntegrationPointRiskType:
-        analysis = await analysis_for(info.context, as_of)
+        analysis = await analyses_of(info.context).analysis(as_of)
         risk = analysis.integration_risk(decode_id(id, "IntegrationPoint"))
         return IntegrationPointRiskType.from_risk(risk, analysis.as_of)
 

@@ -9,6 +9,7 @@ import strawberry
 from syncpoint.core.errors import Problems
 from syncpoint.core.inputs import read_input
 from syncpoint.core.mutations import Call, mutation
+from syncpoint.insights.analyses import analyses_of
 from syncpoint.scrum_of_scrums import meetings, models
 from syncpoint.scrum_of_scrums import service as svc
 from syncpoint.scrum_of_scrums.graphql.inputs import (
@@ -93,7 +94,11 @@ class ScrumOfScrumsMutation:
     )
     async def hold_meeting(call: Call[HoldMeetingInput]) -> models.Meeting:
         return await meetings.hold_meeting(
-            call.session, call.actor, call.fields["forum_id"], call.input.day
+            call.session,
+            call.actor,
+            call.fields["forum_id"],
+            call.input.day,
+            analyses=analyses_of(call.context),
         )
 
     @mutation(meetings.RECORD_MEETING_NOTES, payload=MeetingPayload)

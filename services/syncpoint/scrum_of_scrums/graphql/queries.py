@@ -13,7 +13,7 @@ from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.clock import today
 from syncpoint.core.ids import decode_id, decode_optional
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
-from syncpoint.dependencies.snapshot import cached_analysis_input
+from syncpoint.insights.analyses import analyses_of
 from syncpoint.scrum_of_scrums import models
 from syncpoint.scrum_of_scrums import repository as repo
 from syncpoint.scrum_of_scrums.agenda_data import DEFAULT_HORIZON_DAYS
@@ -87,7 +87,7 @@ class ScrumOfScrumsQuery:
             decode_id(forum_id, "Forum", "forumId"),
             when,
             horizon_days=horizon_days,
-            inp=await cached_analysis_input(ctx, when),
+            analyses=analyses_of(ctx),
         )
         return AgendaType.from_snapshot(generated.snapshot())
 

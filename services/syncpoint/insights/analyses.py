@@ -1,0 +1,239 @@
+"""The analysis as one component: every consumer (insights queries, blocker IMPACT ordering, the
+Scrum-of-Scrums agenda and ``holdMeeting``, single dependency fields) asks it.
+
+- Request scope (`Analyses`): one per request (`analyses_of(ctx)`, or built by a REST route or a
+  command from its session); concurrent resolvers of the request share one computation.
+- Across requests (`AnalysisCache`, one per app): results are kept in an LRU keyed by
+  ``(data version, asOf, parameters)``. The data version is a database row bumped by every
+  committed change (`core.data_version`), so several API processes on one database agree on when
+  a result is stale. Concurrent requests for the same key wait for one computation
+  (single-flight) instead of each loading the organisation.
+- Off the event loop: the snapshot is fetched with async queries, then building the input,
+  evaluating every rule and building the graphs run in a worker thread.
+
+A session holding uncommitted writes (a mutation reading its own changes) never shares: its
+results are private to it and recomputed after each further write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from syncpoint.analysis.graph import DependencyMap, MapLevel
+from syncpoint.analysis.model import AnalysisInput
+from syncpoint.core import data_version
+from syncpoint.core.clock import today
+from syncpoint.core.context import Context
+from syncpoint.insights.result import Analysis, MapFilter, analyse
+from syncpoint.insights.snapshot import (
+    SnapshotRows,
+    build_input,
+    fetch_snapshot,
+    late_dependency_ids,
+)
+
+T = TypeVar("T")
+Key = tuple[Hashable, ...]
+
+DEFAULT_CACHE_SIZE = 8
+# Below this many candidates a lateness check is cheaper inline than a thread hop.
+_INLINE_LATENESS = 64
+_CONTEXT_KEY = "syncpoint.insights.analyses"
+
+
+class AnalysisCache:
+    """Results shared by every request of one app: an LRU of at most ``size`` entries, each the
+    (possibly still running) computation for one key."""
+
+    def __init__(self, size: int = DEFAULT_CACHE_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[Key, asyncio.Future[Any]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every result (the next request recomputes)."""
+        self._entries.clear()
+
+    async def get(self, key: Key, compute: Callable[[], Awaitable[T]]) -> T:
+        """The result for ``key``: cached, awaited from the request computing it, or computed
+        here (in the caller's task) and kept."""
+        if self.size <= 0:
+            return await compute()
+        while True:
+            pending = self._entries.get(key)
+            if pending is None or pending.get_loop() is not asyncio.get_running_loop():
+                break
+            self._entries.move_to_end(key)
+            try:
+                return await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if pending.cancelled() and not (task is not None and task.cancelling()):
+                    continue  # the computing request went away: compute it ourselves
+                raise
+        return await _single_flight(self._entries, key, compute, self._evict)
+
+    def _evict(self) -> None:
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+async def _single_flight(
+    table: dict[Key, asyncio.Future[Any]],
+    key: Key,
+    compute: Callable[[], Awaitable[T]],
+    after_insert: Callable[[], None] | None = None,
+) -> T:
+    """Compute ``key`` in the caller's task, publishing the future first so others can wait."""
+    future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+    table[key] = future
+    if after_insert is not None:
+        after_insert()
+    try:
+        result = await compute()
+    except asyncio.CancelledError:
+        if table.get(key) is future:
+            del table[key]
+        future.cancel()
+        raise
+    except BaseException as exc:
+        if table.get(key) is future:
+            del table[key]
+        future.set_exception(exc)
+        future.exception()  # retrieved here: waiters, if any, re-raise it themselves
+        raise
+    future.set_result(result)
+    return result
+
+
+def _evaluate(rows: SnapshotRows) -> Analysis:
+    # Pure CPU work, run in a worker thread.
+    return analyse(build_input(rows))
+
+
+class Analyses:
+    """The analysis for one request (or one command): what it computes, it computes once."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        cache: AnalysisCache | None = None,
+        clock: Callable[[], date] = today,
+        *,
+        drawings: AnalysisCache | None = None,
+    ) -> None:
+        self.session = session
+        self.cache = cache
+        # Maps drawn from an analysis are kept apart, so many filters never evict the analysis.
+        self.drawings = drawings if drawings is not None else cache
+        self.clock = clock
+        self._memo: dict[Key, asyncio.Future[Any]] = {}
+        self._version: tuple[int, int | None] | None = None  # (commits seen, version)
+
+    def day(self, as_of: date | None = None) -> date:
+        """The day asked for, default today by this component's clock."""
+        return as_of or self.clock()
+
+    async def _version_key(self) -> Hashable:
+        writes = data_version.pending_writes(self.session)
+        if writes:
+            return ("uncommitted", id(self), writes)
+        commits = data_version.commit_count(self.session)
+        if self._version is None or self._version[0] != commits:
+            self._version = (commits, await data_version.current_version(self.session))
+        version = self._version[1]
+        return version if version is not None else ("unversioned", id(self))
+
+    async def _get(
+        self,
+        params: Key,
+        compute: Callable[[], Awaitable[T]],
+        cache: AnalysisCache | None,
+    ) -> T:
+        version = await self._version_key()
+        key: Key = (version, *params)
+        pending = self._memo.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+
+        async def run() -> T:
+            if cache is not None and isinstance(version, int):
+                return await cache.get(key, compute)
+            return await compute()  # own uncommitted writes: private to this session
+
+        return await _single_flight(self._memo, key, run)
+
+    async def analysis(self, as_of: date | None = None) -> Analysis:
+        """Every flag of the whole organisation as of a day (default today)."""
+        day = self.day(as_of)
+
+        async def compute() -> Analysis:
+            rows = await fetch_snapshot(self.session, today=day)
+            return await asyncio.to_thread(_evaluate, rows)
+
+        return await self._get((day, "analysis"), compute, self.cache)
+
+    async def input(self, as_of: date | None = None) -> AnalysisInput:
+        """The organisation snapshot the analysis of that day was computed from."""
+        return (await self.analysis(as_of)).inp
+
+    async def dependency_map(
+        self, analysis: Analysis, level: MapLevel, flt: MapFilter
+    ) -> DependencyMap:
+        """A map drawn from ``analysis`` (drawn in a worker thread, kept like the analysis)."""
+
+        async def compute() -> DependencyMap:
+            return await asyncio.to_thread(analysis.dependency_map, level, flt)
+
+        return await self._get((analysis.as_of, "map", level, flt), compute, self.drawings)
+
+    async def late_dependency_ids(self, as_of: date | None, candidates: Iterable[int]) -> list[int]:
+        """The candidates that are LATE as of the day, in their order."""
+        inp = await self.input(as_of)
+        ids = list(candidates)
+        if len(ids) <= _INLINE_LATENESS:
+            return late_dependency_ids(inp, ids)
+        return await asyncio.to_thread(late_dependency_ids, inp, ids)
+
+    async def off_loop(self, work: Callable[[], T]) -> T:
+        """Run engine work over a computed analysis in a worker thread."""
+        return await asyncio.to_thread(work)
+
+
+def app_caches(app: Any) -> tuple[AnalysisCache, AnalysisCache] | None:
+    """The app's shared caches (analyses, drawings), created on first use; analyses keep
+    ``settings.analysis_cache_size`` entries, drawings eight times as many."""
+    if app is None:
+        return None
+    state = app.state
+    caches = getattr(state, "analysis_caches", None)
+    if caches is None:
+        settings = getattr(state, "settings", None)
+        size = int(getattr(settings, "analysis_cache_size", DEFAULT_CACHE_SIZE))
+        caches = state.analysis_caches = (AnalysisCache(size), AnalysisCache(size * 8))
+    return caches
+
+
+def for_request(session: AsyncSession, request: Any) -> Analyses:
+    """The analysis component of a plain HTTP request (REST routes, pages)."""
+    app = getattr(request, "app", None) if request is not None else None
+    caches = app_caches(app)
+    if caches is None:
+        return Analyses(session)
+    return Analyses(session, caches[0], drawings=caches[1])
+
+
+def analyses_of(ctx: Context) -> Analyses:
+    """The request's analysis component (GraphQL context), created on first use."""
+    found = ctx.extras.get(_CONTEXT_KEY)
+    if found is None:
+        found = ctx.extras[_CONTEXT_KEY] = for_request(ctx.session, getattr(ctx, "request", None))
+    return found

@@ -1,0 +1,256 @@
+"""The engine's result for one organisation snapshot and day: every flag, and the graph
+questions (map, blast radius, critical path, cycles) answered from it.
+
+`analyse` is pure and runs in a worker thread (see `insights.analyses`): it also builds what
+later questions read (the item graph, flags by dependency, cycle components), so a request
+answering from a cached result never does engine work on the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cached_property
+
+import networkx as nx
+from strawberry import relay
+
+from syncpoint.analysis.flag_types import sort_flags
+from syncpoint.analysis.flags import (
+    Flag,
+    FlagCode,
+    Severity,
+    SubjectKind,
+    TeamReadiness,
+    dependency_timing,
+    evaluate,
+    integration_point_risk,
+)
+from syncpoint.analysis.graph import (
+    BlastRadius,
+    DependencyMap,
+    MapLevel,
+    PathStep,
+    blast_radius,
+    critical_path,
+    dependency_flag_codes,
+    dependency_map,
+    item_graph,
+)
+from syncpoint.analysis.model import AnalysisInput, DependencyInfo, IntegrationPointInfo
+from syncpoint.core.errors import NotFoundError
+
+
+def global_id(type_name: str, ident: int) -> str:
+    """The global id clients know an object by (errors never show raw database ids)."""
+    return str(relay.GlobalID(type_name, str(ident)))
+
+
+@dataclass(frozen=True, slots=True)
+class MapFilter:
+    """Which dependencies a map draws. ``None`` everywhere means the whole organisation.
+
+    - ``team_ids``: edges touching these teams (and the teams at their other end);
+    - ``start``/``end``: dependencies whose needed-by date lies in the window (both inclusive;
+      an undated dependency is left out once either bound is given);
+    - ``codes``: dependencies carrying at least one of these flags (CYCLE: the dependency lies
+      on an item-level cycle; INTEGRATION_AT_RISK and OVERRUN concern no dependency).
+    """
+
+    team_ids: frozenset[int] | None = None
+    start: date | None = None
+    end: date | None = None
+    codes: frozenset[FlagCode] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagCriteria:
+    """Which flags to list; each given criterion must hold (``None``: no restriction)."""
+
+    codes: frozenset[FlagCode] | None = None
+    severities: frozenset[Severity] | None = None
+    team_ids: frozenset[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationRisk:
+    """Readiness of every participating team plus every flag raised on the integration point."""
+
+    integration_point: IntegrationPointInfo
+    teams: list[TeamReadiness]
+    flags: list[Flag]
+
+
+class Analysis:
+    """The engine's result for one ``asOf``: every flag, and graph questions answered lazily."""
+
+    def __init__(self, inp: AnalysisInput, flags: list[Flag]) -> None:
+        self.inp = inp
+        self.flags = flags
+
+    @property
+    def as_of(self) -> date:
+        """The day the analysis was computed for."""
+        return self.inp.today
+
+    @cached_property
+    def flags_by_dependency(self) -> dict[int, list[Flag]]:
+        """Flags about dependencies, by dependency id, most severe first."""
+        return dependency_flag_codes(self.flags)
+
+    @cached_property
+    def item_graph(self) -> nx.DiGraph:
+        """Item graph of open dependencies (provider -> consumer), built once."""
+        return item_graph(self.inp)
+
+    def teams_in_groups(self, group_ids: Iterable[int]) -> frozenset[int]:
+        """Ids of the teams belonging to any of the groups."""
+        wanted = set(group_ids)
+        return frozenset(t.id for t in self.inp.teams if t.group_id in wanted)
+
+    def dependency_flags(self, dependency_id: int) -> list[Flag]:
+        """Flags of one dependency, most severe first, with the CYCLE flag of the item cycle it
+        lies on (the flag ``flags(...)`` lists); NOT_FOUND when it is unknown."""
+        dep = self.inp.index.dependencies.get(dependency_id)
+        if dep is None:
+            raise NotFoundError(
+                f"Dependency {global_id('Dependency', dependency_id)} does not exist.", field="id"
+            )
+        found = list(self.flags_by_dependency.get(dependency_id, ()))
+        cycle = self._cycle_flag(dep)
+        return sort_flags([*found, cycle]) if cycle is not None else found
+
+    def prepare(self) -> Analysis:
+        """Build now what later questions read (call it off the event loop)."""
+        _ = self.flags_by_dependency, self._cycle_flags
+        return self
+
+    def integration_risk(self, integration_point_id: int) -> IntegrationRisk:
+        """Per-team readiness for an integration point and the flags raised on it."""
+        ip = self._integration_point(integration_point_id)
+        flags = [
+            f
+            for f in self.flags
+            if f.subject_kind is SubjectKind.INTEGRATION_POINT and f.subject_id == ip.id
+        ]
+        return IntegrationRisk(ip, integration_point_risk(self.inp, ip), flags)
+
+    def blast_radius(self, item_id: int) -> BlastRadius:
+        """All transitive consumers of an item and their teams."""
+        if item_id not in self.inp.index.items:
+            raise NotFoundError(
+                f"Backlog item {global_id('BacklogItem', item_id)} does not exist.", field="itemId"
+            )
+        return blast_radius(self.inp, item_id, self.item_graph)
+
+    def critical_path(
+        self, integration_point_id: int
+    ) -> tuple[IntegrationPointInfo, list[PathStep]]:
+        """The integration point and its critical path (longest chain of open dependencies)."""
+        ip = self._integration_point(integration_point_id, field="integrationPointId")
+        return ip, critical_path(self.inp, ip.id, self.item_graph)
+
+    def select_flags(self, flt: FlagCriteria) -> list[Flag]:
+        """The flags matching a filter, in the engine's order (most severe first)."""
+        return [
+            f
+            for f in self.flags
+            if (flt.codes is None or f.code in flt.codes)
+            and (flt.severities is None or f.severity in flt.severities)
+            and (flt.team_ids is None or not flt.team_ids.isdisjoint(f.team_ids))
+        ]
+
+    def dependency_map(self, level: MapLevel, flt: MapFilter) -> DependencyMap:
+        """The map at team or item level over the dependencies the filter keeps."""
+        inp = self.inp
+        if flt.start is not None or flt.end is not None or flt.codes is not None:
+            kept = tuple(d for d in inp.dependencies if self._keeps(d, flt))
+            inp = replace(inp, dependencies=kept)
+        team_ids = sorted(flt.team_ids) if flt.team_ids is not None else None
+        return dependency_map(inp, self.flags, level, team_ids)
+
+    def team_edge_severity(self) -> dict[tuple[int, int], Severity]:
+        """Severity of the worst flag raised on the open dependencies of each (provider team,
+        consumer team) pair (team-level CYCLE flags are not about dependencies: see the map)."""
+        worst: dict[tuple[int, int], Severity] = {}
+        index = self.inp.index
+        for dep in self.inp.dependencies:
+            flags = self.flags_by_dependency.get(dep.id)
+            provider, consumer = index.provider_team_id(dep), index.consumer_team_id(dep)
+            if not dep.open or not flags or provider is None or consumer is None:
+                continue
+            _raise(worst, (provider, consumer), flags[0].severity)
+        return worst
+
+    def _keeps(self, dep: DependencyInfo, flt: MapFilter) -> bool:
+        if flt.codes is not None:
+            codes = {f.code for f in self.flags_by_dependency.get(dep.id, ())}
+            if FlagCode.CYCLE in flt.codes and self._on_item_cycle(dep):
+                codes.add(FlagCode.CYCLE)
+            if codes.isdisjoint(flt.codes):
+                return False
+        if flt.start is None and flt.end is None:
+            return True
+        needed = dependency_timing(self.inp, dep).needed_by
+        if needed is None:
+            return False
+        return (flt.start is None or flt.start <= needed) and (flt.end is None or needed <= flt.end)
+
+    @cached_property
+    def _cycle_component(self) -> dict[object, int]:
+        component_of: dict[object, int] = {}
+        graph = self.item_graph
+        for i, component in enumerate(nx.strongly_connected_components(graph)):
+            if len(component) == 1:
+                (only,) = component
+                if not graph.has_edge(only, only):
+                    continue
+            component_of.update(dict.fromkeys(component, i))
+        return component_of
+
+    @cached_property
+    def _cycle_flags(self) -> dict[int, Flag]:
+        """The item-level CYCLE flag of each cycle component (one flag per component)."""
+        components = self._cycle_component
+        return {
+            components[f.subject_id]: f
+            for f in self.flags
+            if f.code is FlagCode.CYCLE
+            and f.subject_kind is SubjectKind.ITEM
+            and f.subject_id in components
+        }
+
+    def _cycle_flag(self, dep: DependencyInfo) -> Flag | None:
+        if not self._on_item_cycle(dep):
+            return None
+        return self._cycle_flags.get(self._cycle_component[dep.consumer_item_id])
+
+    def _on_item_cycle(self, dep: DependencyInfo) -> bool:
+        if not dep.open or dep.provider_item_id is None:
+            return False
+        components = self._cycle_component
+        provider = components.get(dep.provider_item_id)
+        return provider is not None and provider == components.get(dep.consumer_item_id)
+
+    def _integration_point(self, ip_id: int, field: str = "id") -> IntegrationPointInfo:
+        ip = self.inp.index.integration_points.get(ip_id)
+        if ip is None:
+            raise NotFoundError(
+                f"Integration point {global_id('IntegrationPoint', ip_id)} does not exist.",
+                field=field,
+            )
+        return ip
+
+
+def _raise(
+    worst: dict[tuple[int, int], Severity], key: tuple[int, int], severity: Severity
+) -> None:
+    current = worst.get(key)
+    if current is None or severity.rank > current.rank:
+        worst[key] = severity
+
+
+def analyse(inp: AnalysisInput) -> Analysis:
+    """Run every rule over the input and build what questions read (pure, CPU-bound)."""
+    return Analysis(inp, evaluate(inp)).prepare()

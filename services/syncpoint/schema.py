@@ -12,6 +12,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from syncpoint.auth.graphql import AuthQuery
 from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
 from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
 from syncpoint.core.graphql import NodeQuery, SyncpointSchema
@@ -26,6 +27,7 @@ from syncpoint.work.graphql import WorkMutation, WorkQuery
 @strawberry.type(description="Everything Syncpoint can answer.")
 class Query(
     NodeQuery,
+    AuthQuery,
     TeamsQuery,
     WorkQuery,
     CadenceQuery,

@@ -18,6 +18,9 @@ from syncpoint.core.models import utcnow
 from syncpoint.teams.models import Membership, Person
 
 TOKEN_PREFIX = "sp_"
+# A calendar feed key: read-only, opens only the /calendar/feeds/<key>/... URLs a calendar
+# program subscribes to (it cannot send headers), never the API. Revoked like any token.
+FEED_KEY_PREFIX = "spf_"
 
 
 def hash_token(secret: str) -> str:
@@ -37,13 +40,17 @@ async def create_token(
     person_id: int | None,
     description: str = "",
     days: int | None = 90,
+    feed: bool = False,
 ) -> IssuedToken:
-    """Issue a token; scoped roles need a person (their scope is that person's teams)."""
+    """Issue a token; scoped roles need a person (their scope is that person's teams). With
+    ``feed`` it is a calendar feed key instead: a VIEWER that opens only the feed URLs."""
+    if feed and role is not Role.VIEWER:
+        raise DomainError("A calendar feed key is read-only: its role is VIEWER.", field="role")
     if role in (Role.TEAM_MEMBER, Role.PLATFORM_OWNER, Role.FACILITATOR) and person_id is None:
         raise DomainError(f"A {role.value} token must belong to a person.", field="person")
     if person_id is not None and await session.get(Person, person_id) is None:
         raise NotFoundError(f"Person {person_id} does not exist.", field="person")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = (FEED_KEY_PREFIX if feed else TOKEN_PREFIX) + secrets.token_urlsafe(32)
     token = ApiToken(
         token_hash=hash_token(secret),
         prefix=secret[:10],
@@ -76,15 +83,20 @@ async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
     return token
 
 
+def is_feed_key(token: ApiToken) -> bool:
+    return token.prefix.startswith(FEED_KEY_PREFIX)
+
+
 async def authenticate(
-    session: AsyncSession, secret: str | None, now: datetime | None = None
+    session: AsyncSession, secret: str | None, now: datetime | None = None, *, feed: bool = False
 ) -> Actor:
     """The Actor for a bearer secret; ANONYMOUS when none is sent. An unknown, expired or revoked
-    token is never treated as anonymous: it raises InvalidToken so the request is refused."""
+    token is never treated as anonymous: it raises InvalidToken so the request is refused. A
+    calendar feed key is accepted only with ``feed`` (the feed routes), and only there."""
     if not secret:
         return ANONYMOUS
     token = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
-    if token is None or not token.is_active(now or utcnow()):
+    if token is None or not token.is_active(now or utcnow()) or is_feed_key(token) != feed:
         raise InvalidToken()
     team_ids: frozenset[int] = frozenset()
     if token.person_id is not None:

@@ -247,6 +247,9 @@ def token_create(
     person: Annotated[str | None, typer.Option(help="E-mail of the person it belongs to.")] = None,
     description: str = "",
     days: Annotated[int | None, typer.Option(help="Days until it expires (default 90).")] = None,
+    feed: Annotated[
+        bool, typer.Option(help="A calendar feed key (VIEWER): opens only /calendar/feeds/<key>/.")
+    ] = False,
 ) -> None:
     """Issue a token. The secret is printed once and never stored."""
     from syncpoint.auth.service import create_token
@@ -266,6 +269,7 @@ def token_create(
             person_id=person_id,
             description=description,
             days=days or get_settings().token_default_days,
+            feed=feed,
         )
         return issued.secret
 

@@ -124,9 +124,7 @@ async def read_session(request: Request) -> AsyncIterator[SerialSession]:
         await session.close()
 
 
-async def current_actor(
-    request: Request, session: SerialSession = Depends(read_session)
-) -> Actor:
+async def current_actor(request: Request, session: SerialSession = Depends(read_session)) -> Actor:
     """A FastAPI dependency: the authenticated caller (anonymous when no token is sent)."""
     return await authenticate_request(request, session)
 

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.auth.service import InvalidToken, authenticate
-from syncpoint.core.auth import Actor, check_operation, parse_bearer
+from syncpoint.core.auth import AUTHENTICATION_REQUIRED, Actor, check_operation, parse_bearer
 from syncpoint.core.db import SerialSession
 from syncpoint.core.errors import (
     AuthenticationRequired,
@@ -99,6 +99,26 @@ async def actor_for(session: AsyncSession, secret: str | None, *, feed: bool = F
         return await authenticate(session, secret, feed=feed)
     except InvalidToken as exc:
         raise refused_for(exc) from exc
+
+
+async def authenticate_connection(
+    session: AsyncSession,
+    params: Mapping[str, Any] | None,
+    upgrade: HTTPConnection | None,
+    *,
+    allow_anonymous_read: bool,
+) -> Actor:
+    """The Actor of a WebSocket at connection_init. It carries only subscriptions (reads), so
+    an anonymous connection is accepted only when anonymous reads are; Refused otherwise."""
+    headers: Mapping[str, str] = {}
+    if upgrade is not None:
+        if "token" in upgrade.query_params:
+            raise Refused(401, TOKEN_IN_URL, ErrorCode.UNAUTHENTICATED.value)
+        headers = upgrade.headers
+    actor = await actor_for(session, connection_secret(params, headers))
+    if actor.is_anonymous and not allow_anonymous_read:
+        raise refused_for(AuthenticationRequired(AUTHENTICATION_REQUIRED))
+    return actor
 
 
 async def authenticate_request(connection: HTTPConnection, session: AsyncSession) -> Actor:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import BaseContext
 
-from syncpoint.auth.transport import Refused, actor_for, connection_secret
+from syncpoint.auth import transport
 from syncpoint.core.auth import ANONYMOUS, Actor
 from syncpoint.core.db import SerialSession
 from syncpoint.core.errors import ErrorCode, SyncpointError
@@ -89,22 +89,21 @@ class SubscriptionContext(BaseContext):
 
 
 async def authenticate_connection(context: SubscriptionContext) -> bool:
-    """Set the connection's actor from its token (auth.transport: the connection_init payload,
-    else the upgrade request's header); False when the token is bad, sent in the URL, or
-    missing while anonymous reads are off."""
-    request = context.request
-    headers = request.headers if request is not None else {}
+    """Set the connection's actor (auth.transport: the connection_init payload, else the
+    upgrade request's header); False when the connection is refused."""
     async with context.sessionmaker() as session:
         try:
-            if request is not None and "token" in request.query_params:
-                return False  # a token in the URL is refused, as on every route
-            secret = connection_secret(context.connection_params, headers)
-            context.actor = await actor_for(session, secret)
-        except Refused:
+            context.actor = await transport.authenticate_connection(
+                session,
+                context.connection_params,
+                context.request,
+                allow_anonymous_read=context.settings.allow_anonymous_read,
+            )
+        except transport.Refused:
             return False
         finally:
             await session.rollback()
-    return not (context.actor.is_anonymous and not context.settings.allow_anonymous_read)
+    return True
 
 
 class SubscriptionRouter(SyncpointRouter):

@@ -369,3 +369,22 @@ async def test_viewer_when_anonymous(api, settings):
         "person": None,
         "scopes": [],
     }
+
+
+async def test_graphiql_loads_without_a_token_and_queries_over_get_are_refused_alike(api):
+    ide = await api.http.get("/graphql", headers={"Accept": "text/html"})
+    over_get = await api.http.get("/graphql", params={"query": READ})
+
+    assert ide.status_code == 200  # the IDE sends the token as a header it is given
+    _assert_refused(over_get, 401, "UNAUTHENTICATED")
+
+
+async def test_a_feed_key_is_always_a_viewer(session):
+    from syncpoint.core.errors import DomainError
+
+    key = await create_token(session, role=Role.VIEWER, person_id=None, feed=True)
+
+    assert key.secret.startswith("spf_")
+    assert key.token.role is Role.VIEWER
+    with pytest.raises(DomainError, match="read-only"):
+        await create_token(session, role=Role.DIRECTOR, person_id=None, feed=True)

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from syncpoint.auth.oidc import OidcVerifier
-from syncpoint.auth.service import InvalidToken, authenticate
+from syncpoint.auth.transport import authenticate_request, install_refusals
 from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
 from syncpoint.core.settings import Settings, get_settings
@@ -24,12 +24,6 @@ from syncpoint.migrate import migration_heads
 from syncpoint.schema import build_schema
 from syncpoint.scrum_of_scrums.calendar_routes import router as calendar_router
 from syncpoint.web.routes import router as web_router
-
-
-def _bearer(request: HTTPConnection) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
 
 
 def create_app(
@@ -86,7 +80,7 @@ def create_app(
                 bus=request.app.state.events,
             )
         request.state.session = session
-        actor = await authenticate(session, _bearer(request), oidc=request.app.state.oidc)
+        actor = await authenticate_request(request, session)
         context = Context(session=session, actor=actor, settings=settings)
         request.state.context = context
         return context
@@ -101,17 +95,8 @@ def create_app(
     app.include_router(exports_router)
     app.include_router(web_router)
 
-    @app.exception_handler(InvalidToken)
-    async def _invalid_token(_request: Request, _exc: InvalidToken) -> JSONResponse:
-        body = {
-            "errors": [
-                {
-                    "message": "The token is unknown, expired or revoked.",
-                    "extensions": {"code": "UNAUTHENTICATED"},
-                }
-            ]
-        }
-        return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    # One envelope for every refusal (401 with WWW-Authenticate: Bearer, 403, 404...).
+    install_refusals(app)
 
     @app.get("/healthz", include_in_schema=True)
     async def healthz() -> dict[str, str]:

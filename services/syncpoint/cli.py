@@ -394,6 +394,9 @@ def token_create(
     days: Annotated[
         int | None, typer.Option(min=1, help="Days until it expires (default 90).")
     ] = None,
+    feed: Annotated[
+        bool, typer.Option(help="A calendar feed key (VIEWER): opens only /calendar/feeds/<key>/.")
+    ] = False,
 ) -> None:
     """Issue a token. The secret is printed once and never stored. Every token acts for a
     person (--person) or a named system (--system), as the audit log records it."""
@@ -418,6 +421,7 @@ def token_create(
             description=description,
             days=days or get_settings().token_default_days,
             system=system,
+            feed=feed,
         )
         return issued.secret
 

@@ -16,6 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from syncpoint.audit import recorder as _audit_recorder  # noqa: F401 - registers the hooks
 from syncpoint.audit.graphql import AuditQuery
+from syncpoint.auth.graphql import AuthQuery
 from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
 from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
 from syncpoint.core.graphql import NodeQuery, SyncpointSchema
@@ -30,6 +31,7 @@ from syncpoint.work.graphql import WorkMutation, WorkQuery
 @strawberry.type(description="Everything Syncpoint can answer.")
 class Query(
     NodeQuery,
+    AuthQuery,
     TeamsQuery,
     WorkQuery,
     CadenceQuery,

@@ -55,11 +55,11 @@ async def test_json_and_graphml_downloads_read_back(api, session):
     assert graph.nodes[f"team:{ex.ranking.id}"]["label"] == "Ranking"
 
 
-async def test_query_token_and_group_scope_work_for_links(api, session):
+async def test_header_token_and_group_scope_work_for_links(api, session):
     ex = await worked_example(session)
     token = await api.login(Role.VIEWER)
 
-    mermaid = await download(api, "mmd", token=token, groupId=to_base64("Group", ex.group.id))
+    mermaid = await download(api, "mmd", token, groupId=to_base64("Group", ex.group.id))
 
     assert mermaid.status_code == 200
     assert mermaid.text.startswith("flowchart LR")

@@ -16,10 +16,14 @@ from tests.support.sos_factories import make_forum
 from tests.support.work_factories import gid, make_cadence
 
 
-async def _token(api, session, role=Role.VIEWER) -> str:
-    issued = await create_token(session, role=role, person_id=None, days=1)
+async def _token(api, session, role=Role.VIEWER, *, feed: bool = False) -> str:
+    issued = await create_token(session, role=role, person_id=None, days=1, feed=feed)
     await session.commit()
     return issued.secret
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _events(body: bytes) -> list:
@@ -37,10 +41,10 @@ async def test_forum_feed_is_one_weekly_recurring_event_in_the_forum_time_zone(a
         duration_minutes=20,
         name="Discovery SoS",
     )
-    token = await _token(api, session)
+    key = await _token(api, session, feed=True)  # what a calendar program subscribes with
 
     response = await api.http.get(
-        f"/calendar/forums/{gid('Forum', forum.id)}.ics", params={"token": token, "weeks": 4}
+        f"/calendar/feeds/{key}/forums/{gid('Forum', forum.id)}.ics", params={"weeks": 4}
     )
 
     assert response.status_code == 200
@@ -85,9 +89,9 @@ async def test_feeds_need_a_valid_token(api, session):
     path = f"/calendar/forums/{forum.id}.ics"
 
     missing = await api.http.get(path)
-    bogus = await api.http.get(path, params={"token": "sp_not-a-token"})
+    bogus = await api.http.get(path, headers=_bearer("sp_not-a-token"))
     unknown = await api.http.get(
-        "/calendar/teams/no-such-team/sprints.ics", params={"token": await _token(api, session)}
+        "/calendar/teams/no-such-team/sprints.ics", headers=_bearer(await _token(api, session))
     )
 
     assert missing.status_code == 401

@@ -57,7 +57,7 @@ class Actor:
     def require_access(self, operation: str) -> Access:
         """Access of this actor to a declared operation; raises when it has none."""
         if self.role is None:
-            raise AuthenticationRequired("Send a token: Authorization: Bearer <token>.")
+            raise AuthenticationRequired(AUTHENTICATION_REQUIRED)
         access = POLICY[operation].get(self.role, Access.NO)
         if access is Access.NO:
             raise PermissionDenied(f"Role {self.role.value} may not {operation}.")
@@ -117,26 +117,50 @@ def query_policy(operation: str, **access: Access) -> str:
     return policy(operation, **access)
 
 
+AUTHENTICATION_REQUIRED = "Authentication required: send Authorization: Bearer <token>."
+
+
+def parse_bearer(value: str | None) -> str | None:
+    """The secret of an ``Authorization: Bearer <secret>`` value; None for anything else.
+    The one place a bearer credential is parsed, whatever the transport."""
+    scheme, _, secret = (value or "").strip().partition(" ")
+    secret = secret.strip()
+    return secret if scheme.lower() == "bearer" and secret else None
+
+
+def check_operation(actor: Actor, operation: str, *, allow_anonymous_read: bool) -> None:
+    """The rule every transport applies before an operation runs: anonymous callers may run
+    declared reads when the setting allows it, nothing else; a role runs what its row allows.
+    Raises AuthenticationRequired or PermissionDenied (reason ROLE)."""
+    if actor.is_anonymous:
+        if operation in READ_OPERATIONS and allow_anonymous_read:
+            return
+        raise AuthenticationRequired(AUTHENTICATION_REQUIRED)
+    assert actor.role is not None
+    if POLICY[operation].get(actor.role, Access.NO) is Access.NO:
+        raise PermissionDenied(f"Role {actor.role.value} may not {operation}.")
+
+
 def allowed(operation: str) -> type[BasePermission]:
     """A permission class for a declared operation (checks the role's row, not the scope)."""
 
     class Allowed(BasePermission):
         def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
             actor: Actor = info.context.actor
-            anonymous_read = (
-                operation in READ_OPERATIONS and info.context.settings.allow_anonymous_read
-            )
-            if actor.is_anonymous and anonymous_read:
-                return True
-            if actor.is_anonymous:
-                self.message = "Authentication required: send Authorization: Bearer <token>."
-                self.error_extensions = {"code": "UNAUTHENTICATED"}
+            try:
+                check_operation(
+                    actor,
+                    operation,
+                    allow_anonymous_read=info.context.settings.allow_anonymous_read,
+                )
+            except PermissionDenied as exc:
+                self.message = exc.message
+                self.error_extensions = {"code": exc.code.value, "reason": exc.reason}
+            except AuthenticationRequired as exc:
+                self.message = exc.message
+                self.error_extensions = {"code": exc.code.value}
             else:
-                assert actor.role is not None
-                if POLICY[operation].get(actor.role, Access.NO) is not Access.NO:
-                    return True
-                self.message = f"Role {actor.role.value} may not {operation}."
-                self.error_extensions = {"code": "FORBIDDEN", "reason": "ROLE"}
+                return True
             # A security event, except an anonymous read (which only lacks its token).
             if not (actor.is_anonymous and operation in READ_OPERATIONS):
                 code = self.error_extensions["code"]

@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 import strawberry
-from fastapi import Request
+from fastapi import Request, Response
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.fastapi import GraphQLRouter
@@ -76,8 +76,25 @@ class SyncpointSchema(strawberry.Schema):
             code_error(error, mask_unexpected=self.mask_unexpected)
 
 
+def refusal_status(result: ExecutionResult) -> int | None:
+    """The HTTP status of a refused operation: 401 when it needed a token (the caller sent
+    none), 403 when every error is a permission refusal and nothing was answered."""
+    codes = [(error.extensions or {}).get("code") for error in result.errors or []]
+    if ErrorCode.UNAUTHENTICATED.value in codes:
+        return 401
+    if codes and result.data is None and all(c == ErrorCode.FORBIDDEN.value for c in codes):
+        return 403
+    return None
+
+
 class SyncpointRouter(GraphQLRouter[Any, None]):
-    """GraphQL over HTTP with one transaction per request, committed after the operation."""
+    """GraphQL over HTTP with one transaction per request, committed after the operation; a
+    refused operation answers 401 (with WWW-Authenticate: Bearer) or 403, as every route does."""
+
+    async def get_sub_response(self, request: Request) -> Response:
+        response = await super().get_sub_response(request)
+        request.state.sub_response = response
+        return response
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -95,6 +112,12 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
             context = getattr(request.state, "context", None)
             if context is not None and context.refusals:
                 await store_refusals(session, context.actor, context.refusals)
+        status = refusal_status(result)
+        sub_response: Response | None = getattr(request.state, "sub_response", None)
+        if status is not None and sub_response is not None:
+            sub_response.status_code = status
+            if status == 401:
+                sub_response.headers["WWW-Authenticate"] = "Bearer"
         return await super().process_result(request, result)
 
 

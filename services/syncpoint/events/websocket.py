@@ -9,7 +9,7 @@ mutations are served over HTTP only.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import BaseContext
 
-from syncpoint.auth.service import InvalidToken, authenticate
+from syncpoint.auth import transport
 from syncpoint.core.auth import ANONYMOUS, Actor
 from syncpoint.core.db import SerialSession
 from syncpoint.core.errors import ErrorCode, SyncpointError
@@ -88,25 +88,18 @@ class SubscriptionContext(BaseContext):
                 await session.rollback()
 
 
-def bearer_from(params: Mapping[str, Any] | None, headers: Mapping[str, str]) -> str | None:
-    """The token from connection_init `{"Authorization": "Bearer ..."}`, else the header."""
-    value: Any = None
-    if params:
-        value = params.get("Authorization") or params.get("authorization")
-    if not isinstance(value, str) or not value.strip():
-        value = headers.get("authorization", "")
-    scheme, _, secret = str(value).partition(" ")
-    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
-
-
 async def authenticate_connection(context: SubscriptionContext) -> bool:
-    """Set the connection's actor from its token; False when the token is invalid."""
-    headers = context.request.headers if context.request is not None else {}
-    secret = bearer_from(context.connection_params, headers)
+    """Set the connection's actor (auth.transport: the connection_init payload, else the
+    upgrade request's header); False when the connection is refused."""
     async with context.sessionmaker() as session:
         try:
-            context.actor = await authenticate(session, secret)
-        except InvalidToken:
+            context.actor = await transport.authenticate_connection(
+                session,
+                context.connection_params,
+                context.request,
+                allow_anonymous_read=context.settings.allow_anonymous_read,
+            )
+        except transport.Refused:
             return False
         finally:
             await session.rollback()
@@ -115,8 +108,8 @@ async def authenticate_connection(context: SubscriptionContext) -> bool:
 
 class SubscriptionRouter(SyncpointRouter):
     """The GraphQL router plus the WebSocket hook: authenticate on connection_init (the
-    `Authorization` entry of its payload, else the upgrade request's header); an invalid
-    token closes the socket with 4403."""
+    `Authorization` entry of its payload, else the upgrade request's header); a missing
+    (while anonymous reads are off) or invalid token closes the socket with 4403."""
 
     async def on_ws_connect(self, context: Any) -> Any:
         if isinstance(context, SubscriptionContext) and not await authenticate_connection(context):

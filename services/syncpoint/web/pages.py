@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +10,7 @@ from functools import cache
 from html import escape
 from importlib import resources
 from string import Template
+from typing import Any
 
 from syncpoint.analysis.flags import Flag, Severity
 from syncpoint.analysis.graph import DependencyMap, MapEdge
@@ -17,9 +19,36 @@ TOP_FLAGS = 20
 
 
 @cache
+def _resource(name: str) -> str:
+    return resources.files("syncpoint.web").joinpath("templates", name).read_text("utf-8")
+
+
+@cache
 def _template(name: str) -> Template:
-    text = resources.files("syncpoint.web").joinpath("templates", name).read_text("utf-8")
-    return Template(text)
+    return Template(_resource(name))
+
+
+SIGN_OUT = '<button type="button" id="signout">Sign out</button>'
+SIGN_IN = """<section><h2>Sign in</h2>
+<p>Paste an API token. It stays in this browser tab (session storage) and is sent as an
+<code>Authorization</code> header; it never goes into a link.</p>
+<form id="signin" class="signin" autocomplete="off">
+<input id="token" type="password" name="token" placeholder="sp_…" aria-label="API token" required>
+<button type="submit">Sign in</button>
+</form>
+<p id="signin-error" class="error" role="alert"></p></section>"""
+
+
+def _document(*, page: str, title: str, heading: str, subtitle: str, content: str) -> str:
+    return _template("map.html").substitute(
+        page=page,
+        signout=SIGN_OUT if page == "map" else "",
+        title=title,
+        heading=heading,
+        subtitle=subtitle,
+        content=content,
+        script=_resource("session.js"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +153,10 @@ def _cycles(page: MapPage) -> str:
 
 
 def _downloads(page: MapPage) -> str:
-    links = [f'<li><a href="{escape(d.url)}">{escape(d.label)}</a></li>' for d in page.downloads]
+    links = [
+        f'<li><a href="{escape(d.url)}" data-download>{escape(d.label)}</a></li>'
+        for d in page.downloads
+    ]
     return f'<ul class="downloads">{"".join(links)}</ul>'
 
 
@@ -143,7 +175,8 @@ def render_map_page(page: MapPage) -> str:
         f"{escape(page.scope_label)} · as of {page.as_of.isoformat()} · {teams} teams · "
         f"{len(page.dependency_map.edges)} team-to-team edges · {len(page.flags)} flags"
     )
-    return _template("map.html").substitute(
+    return _document(
+        page="map",
         title=escape(f"Dependency map · {page.as_of.isoformat()}"),
         heading="Cross-team dependency map",
         subtitle=subtitle,
@@ -151,11 +184,15 @@ def render_map_page(page: MapPage) -> str:
     )
 
 
-def error_page(status: int, message: str) -> str:
-    """A minimal HTML page for a refused request."""
-    return _template("map.html").substitute(
+def error_page(status: int, message: str, envelope: dict[str, Any]) -> str:
+    """The HTML page of a refused request: a sign-in form when a token is needed (401). It
+    carries the same error envelope as every other route, as JSON in a data block."""
+    data = json.dumps(envelope).replace("</", "<\\/")
+    block = f'<script type="application/json" id="syncpoint-error">{data}</script>'
+    return _document(
+        page="signin" if status == 401 else "error",
         title=f"{status} · Syncpoint",
         heading=escape(f"{status}"),
         subtitle=escape(message),
-        content="",
+        content=(SIGN_IN if status == 401 else "") + block,
     )

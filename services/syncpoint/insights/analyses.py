@@ -137,6 +137,7 @@ class Analyses:
         self.clock = clock
         self._memo: dict[Key, asyncio.Future[Any]] = {}
         self._version: tuple[int, int | None] | None = None  # (commits seen, version)
+        self._version_lock = asyncio.Lock()
 
     def day(self, as_of: date | None = None) -> date:
         """The day asked for, default today by this component's clock."""
@@ -147,9 +148,11 @@ class Analyses:
         if writes:
             return ("uncommitted", id(self), writes)
         commits = data_version.commit_count(self.session)
-        if self._version is None or self._version[0] != commits:
-            self._version = (commits, await data_version.current_version(self.session))
-        version = self._version[1]
+        # Sibling resolvers ask at once: one of them reads the version, the others wait for it.
+        async with self._version_lock:
+            if self._version is None or self._version[0] != commits:
+                self._version = (commits, await data_version.current_version(self.session))
+            version = self._version[1]
         return version if version is not None else ("unversioned", id(self))
 
     async def _get(

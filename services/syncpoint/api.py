@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from syncpoint.auth.service import InvalidToken, authenticate
 from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
+from syncpoint.core.limits import install as install_request_limits
 from syncpoint.core.settings import Settings, get_settings
 from syncpoint.events import attach_bus, make_event_bus
 from syncpoint.events.websocket import SubscriptionContext, SubscriptionRouter
@@ -88,11 +89,12 @@ def create_app(
         return Context(session=session, actor=actor, settings=settings)
 
     graphql = SubscriptionRouter(
-        build_schema(mask_unexpected=settings.is_production),
+        build_schema(mask_unexpected=settings.is_production, settings=settings),
         context_getter=get_context,
         graphql_ide="graphiql" if not settings.is_production else None,
     )
     app.include_router(graphql, prefix="/graphql")
+    install_request_limits(app, settings)  # body, JSON, time, rate limits; response media
     app.include_router(calendar_router)
     app.include_router(exports_router)
     app.include_router(web_router)

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
 from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
 from syncpoint.core.graphql import NodeQuery, SyncpointSchema
+from syncpoint.core.limits import limits_extension
+from syncpoint.core.settings import Settings
 from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
 from syncpoint.insights.graphql import InsightsQuery
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
@@ -56,9 +52,12 @@ class Subscription(BlockersSubscription):
     pass
 
 
-def build_schema(*, mask_unexpected: bool = False) -> strawberry.Schema:
-    """The schema with its extensions (parser and validation caches, document size limits) and
-    stable error codes; `mask_unexpected` hides unexpected errors' details (production)."""
+def build_schema(
+    *, mask_unexpected: bool = False, settings: Settings | None = None
+) -> strawberry.Schema:
+    """The schema with its extensions (parser and validation caches, document limits and query
+    cost from `settings`) and stable error codes; `mask_unexpected` hides unexpected errors'
+    details (production)."""
     return SyncpointSchema(
         query=Query,
         mutation=Mutation,
@@ -66,10 +65,10 @@ def build_schema(*, mask_unexpected: bool = False) -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             lambda: ParserCache(maxsize=256),
+            # Before the validation cache: it adds the document-limits rule to the cached rules.
+            limits_extension(settings or Settings()),
             lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxTokensLimiter(max_token_count=5000),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
         ],
         mask_unexpected=mask_unexpected,
     )

@@ -352,7 +352,11 @@ async def organisation_size(context: Any) -> int:
     cached = _org_sizes.get(key)
     if cached is not None and now - cached[0] < ORG_SIZE_TTL:
         return cached[1]
-    count = int((await session.execute(text("SELECT count(*) FROM teams"))).scalar_one())
+    try:
+        count = int((await session.execute(text("SELECT count(*) FROM teams"))).scalar_one())
+    except Exception:
+        log.warning("organisation size unavailable; analyses costed as one unit", exc_info=True)
+        return 0
     _org_sizes[key] = (now, count)
     return count
 

@@ -95,7 +95,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def test_the_graphql_http_audit_passes_every_check(audit_installed: Path, server_url: str):
+def test_the_graphql_http_audit_passes_every_check(audit_installed: Path, server_url: str) -> None:
     node = shutil.which("node")
     assert node is not None
     run = subprocess.run(

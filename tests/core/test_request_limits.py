@@ -70,6 +70,15 @@ async def test_deep_json_is_a_client_error_not_a_recursion_error(api):
         )
         assert response.status_code == 400, depth
         assert code_of(response) == "JSON_TOO_DEEP"
+    # the variables of a GET too
+    deep = "[" * 10_000 + "]" * 10_000
+    response = await api.http.get(
+        "/graphql",
+        params={"query": "{ __typename }", "variables": '{"x": ' + deep + "}"},
+        headers={"authorization": f"Bearer {api.token}"},
+    )
+    assert response.status_code == 400
+    assert code_of(response) == "JSON_TOO_DEEP"
     # 60 levels are fine
     response = await api.post("{ __typename }", {"x": json.loads("[" * 60 + "]" * 60)})
     assert response.status_code == 200

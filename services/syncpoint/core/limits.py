@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 from graphql import NoSchemaIntrospectionCustomRule, OperationDefinitionNode
 from limits import RateLimitItemPerMinute
@@ -221,22 +222,30 @@ class RequestLimits:
         await self._run(scope, body, receive, send, budget)
 
     def _check_json(self, scope: Scope, body: bytes) -> tuple[str, str] | None:
-        content_type = dict(scope.get("headers", ())).get(b"content-type", b"")
-        if scope["method"] != "POST" or b"json" not in content_type or not body:
-            return None
+        """A JSON body (or a GET's JSON `variables`/`extensions`) too deep or with an
+        over-long string variable; text that is not JSON is left to the GraphQL view."""
         limit = self.settings.max_json_depth
-        try:
-            data = json.loads(body)
-        except RecursionError:
-            return (f"The JSON body nests deeper than {limit} levels.", "JSON_TOO_DEEP")
-        except ValueError:
-            return None  # answered by the GraphQL view (400, not JSON)
-        if json_depth(data, limit):
-            return (f"The JSON body nests deeper than {limit} levels.", "JSON_TOO_DEEP")
-        if isinstance(data, dict) and longest_string(data.get("variables")) > (
-            cap := self.settings.max_string_length
-        ):
-            return (f"A string variable is longer than {cap} characters.", "BAD_USER_INPUT")
+        too_deep = (f"The JSON body nests deeper than {limit} levels.", "JSON_TOO_DEEP")
+        if scope["method"] == "GET":
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            texts = [v for name in ("variables", "extensions") for v in query.get(name, ())]
+        else:
+            content_type = dict(scope.get("headers", ())).get(b"content-type", b"")
+            texts = [body.decode("utf-8", "replace")] if b"json" in content_type and body else []
+        for text_ in texts:
+            try:
+                data = json.loads(text_)
+            except RecursionError:
+                return too_deep
+            except ValueError:
+                continue  # answered by the GraphQL view (400, not JSON)
+            if json_depth(data, limit):
+                return too_deep
+            variables = data.get("variables") if scope["method"] != "GET" else data
+            if isinstance(data, dict) and longest_string(variables) > (
+                cap := self.settings.max_string_length
+            ):
+                return (f"A string variable is longer than {cap} characters.", "BAD_USER_INPUT")
         return None
 
     async def _run(

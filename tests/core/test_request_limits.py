@@ -237,3 +237,36 @@ async def test_graphql_response_media_type_keeps_200_for_executed_operations(api
     body = response.json()
     assert "data" in body
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_disconnect_after_the_response_leaves_the_cleanup_alone():
+    # Given an application that cleans up (closes its session) after sending its response
+    cleanup_may_finish, cleaned = asyncio.Event(), asyncio.Event()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok", "more_body": False})
+        await cleanup_may_finish.wait()
+        cleaned.set()
+
+    messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> Any:
+        if messages:
+            return messages.pop(0)
+        return {"type": "http.disconnect"}  # as servers answer once the response is complete
+
+    sent: list[Any] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body":
+            asyncio.get_running_loop().call_soon(cleanup_may_finish.set)
+
+    middleware = RequestLimits(app, Settings(), RateLimits("memory://", 100))
+    scope = {"type": "http", "path": "/other", "method": "GET", "headers": [], "client": None}
+    await middleware(scope, receive, send)
+    # then the cleanup ran to its end
+    assert cleaned.is_set()
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]

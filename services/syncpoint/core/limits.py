@@ -252,8 +252,7 @@ class RequestLimits:
         self, scope: Scope, body: bytes, receive: Receive, send: Send, budget: Budget | None
     ) -> None:
         disconnected = asyncio.Event()
-        started = False
-        delivered = False
+        started = finished = delivered = False
 
         async def replay() -> Message:
             nonlocal delivered
@@ -264,7 +263,9 @@ class RequestLimits:
             return {"type": "http.disconnect"}
 
         async def guarded_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, finished
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                finished = True
             if message["type"] == "http.response.start":
                 started = True
                 if budget is not None:
@@ -285,6 +286,10 @@ class RequestLimits:
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
+                    if finished:
+                        # Servers report a disconnect once the response is complete too: the
+                        # work left (closing the session) must not be cancelled.
+                        await asyncio.Event().wait()
                     disconnected.set()
                     return
 

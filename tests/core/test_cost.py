@@ -104,3 +104,13 @@ async def test_every_response_reports_its_cost(api):
         cost = body["extensions"]["cost"]
         assert set(cost) >= {"requested", "limit", "remaining"}, document
         assert cost["limit"] == 50_000
+
+
+def test_every_analysis_field_named_exists_in_the_schema():
+    from syncpoint.core.validation import ANALYSIS_FIELDS
+    from syncpoint.schema import build_schema
+
+    schema = build_schema()._schema
+    for coordinate in ANALYSIS_FIELDS:
+        type_name, field = coordinate.split(".")
+        assert field in schema.get_type(type_name).fields, coordinate  # type: ignore[union-attr]

@@ -64,6 +64,11 @@ async def test_the_fan_out_document_is_refused_with_a_code(api):
         assert str(2**levels + 1) in error["message"]
 
 
+async def test_an_anonymous_fan_out_is_refused_too(api):
+    [error] = await api.errors(fan_out(40))
+    assert error["extensions"]["code"] == "TOO_MANY_FIELDS"
+
+
 async def test_depth_and_aliases_are_refused_with_their_codes(api):
     await api.login(Role.VIEWER)
     [deep] = await api.errors(DEEP)

@@ -89,7 +89,7 @@ def create_app(
         return Context(session=session, actor=actor, settings=settings)
 
     graphql = SubscriptionRouter(
-        build_schema(mask_unexpected=settings.is_production, settings=settings),
+        build_schema(mask_unexpected=settings.is_production),
         context_getter=get_context,
         graphql_ide="graphiql" if not settings.is_production else None,
     )

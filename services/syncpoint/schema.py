@@ -9,8 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
 from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
 from syncpoint.core.graphql import NodeQuery, SyncpointSchema
-from syncpoint.core.limits import limits_extension
-from syncpoint.core.settings import Settings
+from syncpoint.core.limits import QueryCost
 from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
 from syncpoint.insights.graphql import InsightsQuery
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
@@ -52,12 +51,10 @@ class Subscription(BlockersSubscription):
     pass
 
 
-def build_schema(
-    *, mask_unexpected: bool = False, settings: Settings | None = None
-) -> strawberry.Schema:
+def build_schema(*, mask_unexpected: bool = False) -> strawberry.Schema:
     """The schema with its extensions (parser and validation caches, document limits and query
-    cost from `settings`) and stable error codes; `mask_unexpected` hides unexpected errors'
-    details (production)."""
+    cost) and stable error codes; `mask_unexpected` hides unexpected errors' details
+    (production)."""
     return SyncpointSchema(
         query=Query,
         mutation=Mutation,
@@ -66,7 +63,7 @@ def build_schema(
         extensions=[
             lambda: ParserCache(maxsize=256),
             # Before the validation cache: it adds the document-limits rule to the cached rules.
-            limits_extension(settings or Settings()),
+            QueryCost,
             lambda: ValidationCache(maxsize=256),
             lambda: MaxTokensLimiter(max_token_count=5000),
         ],

@@ -16,6 +16,7 @@ Budgets live in the `limits` library's storage: in memory for one process, Redis
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -36,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from syncpoint.core.settings import Settings
+from syncpoint.core.settings import Settings, get_settings
 from syncpoint.core.validation import DocumentLimits, Measure, limit_error
 
 log = logging.getLogger("syncpoint.limits")
@@ -381,24 +382,37 @@ def request_budget(context: Any) -> Budget | None:
     return state.get(BUDGET) if isinstance(state, dict) else None
 
 
-def limits_extension(settings: Settings) -> Any:
-    """The `QueryCost` extension factory for a schema built with `settings`."""
-    rule = DocumentLimits.configured(
-        max_depth=settings.max_query_depth,
-        max_aliases=settings.max_query_aliases,
-        max_fields=settings.max_query_fields,
-        max_string=settings.max_string_length,
+@functools.cache
+def document_limits_rule(
+    max_depth: int, max_aliases: int, max_fields: int, max_string: int
+) -> type[DocumentLimits]:
+    """One rule class per configuration, so the validation cache's key stays stable."""
+    return DocumentLimits.configured(
+        max_depth=max_depth, max_aliases=max_aliases, max_fields=max_fields, max_string=max_string
     )
-    return lambda: QueryCost(settings, rule)
 
 
 class QueryCost(SchemaExtension):
-    """Document limits, the query cost and its budget (see the module's docstring)."""
+    """Document limits, the query cost and its budget (see the module's docstring). The
+    settings are the request context's (`context.settings`), so one schema serves every app."""
 
-    def __init__(self, settings: Settings, rule: type[DocumentLimits]) -> None:
-        self.settings = settings
-        self.rule = rule
+    def __init__(self) -> None:
         self.cost: int | None = None
+
+    @property
+    def settings(self) -> Settings:
+        found = getattr(self.execution_context.context, "settings", None)
+        return found if isinstance(found, Settings) else get_settings()
+
+    @property
+    def rule(self) -> type[DocumentLimits]:
+        settings = self.settings
+        return document_limits_rule(
+            settings.max_query_depth,
+            settings.max_query_aliases,
+            settings.max_query_fields,
+            settings.max_string_length,
+        )
 
     def _anonymous_restricted(self) -> bool:
         if self.settings.anonymous_introspection_allowed:

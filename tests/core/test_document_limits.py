@@ -126,3 +126,18 @@ def test_a_cycle_of_any_length_is_measured_without_recursing(size):
     shape = measure.operation(operation)
     assert shape.fields == size + 1
     assert measure.visits == 2 + 2 * size
+
+
+def test_a_chain_of_fragments_too_long_to_walk_is_refused_as_too_deep():
+    # Given fragments each spreading the next, 2,000 long (deeper than Python's recursion)
+    parts = ['query Q { team(slug: "x") { ...C0 } }']
+    parts += [f"fragment C{i} on Team {{ ...C{i + 1} }}" for i in range(2000)]
+    parts.append("fragment C2000 on Team { name }")
+    document = parse("\n".join(parts))
+    # then measuring it refuses it as too deep rather than failing
+    [operation] = operations(document)
+    assert Measure.of(SCHEMA, document).operation(operation).depth > DocumentLimits.max_depth
+    errors = validate(SCHEMA, document, [DocumentLimits])
+    codes = [(e.extensions or {}).get("code") for e in errors]
+    assert "QUERY_TOO_DEEP" in codes
+    assert "Validation aborted." in [e.message for e in errors]  # graphql-core's own nesting cap

@@ -121,7 +121,12 @@ class Measure:
             if name not in variables and definition.default_value is not None:
                 variables[name] = _literal(definition.default_value, {})
         self.variables = variables
-        return self.selection_set(operation.selection_set, root)
+        try:
+            return self.selection_set(operation.selection_set, root)
+        except RecursionError:
+            # Fragments spreading one another thousands deep: refused as too deep.
+            self._open.clear()
+            return Shape(depth=CAP, fields=CAP, cost=CAP)
 
     def selection_set(
         self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None
@@ -269,9 +274,10 @@ class DocumentLimits(ValidationRule):
             shape = measure.operation(operation)
             name = operation.name.value if operation.name else "anonymous"
             if shape.depth > self.max_depth:
+                depth = "too many" if shape.depth >= CAP else str(shape.depth)
                 self.report_error(
                     limit_error(
-                        f"Operation {name} is {shape.depth} fields deep; at most "
+                        f"Operation {name} is {depth} fields deep; at most "
                         f"{self.max_depth} are allowed.",
                         "QUERY_TOO_DEEP",
                         operation,

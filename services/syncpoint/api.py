@@ -16,6 +16,7 @@ from syncpoint.auth.oidc import OidcVerifier
 from syncpoint.auth.transport import authenticate_request, install_refusals
 from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
+from syncpoint.core.limits import install as install_request_limits
 from syncpoint.core.settings import Settings, get_settings
 from syncpoint.events import attach_bus, make_event_bus
 from syncpoint.events.websocket import SubscriptionContext, SubscriptionRouter
@@ -91,6 +92,7 @@ def create_app(
         graphql_ide="graphiql" if not settings.is_production else None,
     )
     app.include_router(graphql, prefix="/graphql")
+    install_request_limits(app, settings)  # body, JSON, time, rate limits; response media
     app.include_router(calendar_router)
     app.include_router(exports_router)
     app.include_router(web_router)

@@ -5,13 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from syncpoint.audit import recorder as _audit_recorder  # noqa: F401 - registers the hooks
@@ -20,6 +14,7 @@ from syncpoint.auth.graphql import AuthQuery
 from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
 from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
 from syncpoint.core.graphql import NodeQuery, SyncpointSchema
+from syncpoint.core.limits import QueryCost
 from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
 from syncpoint.insights.graphql import InsightsQuery
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
@@ -65,8 +60,9 @@ class Subscription(BlockersSubscription):
 
 @cache  # built once per process (and per `mask_unexpected`): every app instance shares it
 def build_schema(*, mask_unexpected: bool = False) -> strawberry.Schema:
-    """The schema with its extensions (parser and validation caches, document size limits) and
-    stable error codes; `mask_unexpected` hides unexpected errors' details (production)."""
+    """The schema with its extensions (parser and validation caches, document limits and query
+    cost) and stable error codes; `mask_unexpected` hides unexpected errors' details
+    (production)."""
     return SyncpointSchema(
         query=Query,
         mutation=Mutation,
@@ -74,10 +70,10 @@ def build_schema(*, mask_unexpected: bool = False) -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             lambda: ParserCache(maxsize=256),
+            # Before the validation cache: it adds the document-limits rule to the cached rules.
+            QueryCost,
             lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=12),
             lambda: MaxTokensLimiter(max_token_count=5000),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
         ],
         mask_unexpected=mask_unexpected,
     )

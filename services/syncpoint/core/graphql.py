@@ -14,7 +14,7 @@ from typing import Any
 
 import strawberry
 from fastapi import Request, Response
-from graphql import GraphQLError
+from graphql import GraphQLError, VariableDefinitionNode
 from strawberry import relay
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
+from syncpoint.core.graphql_http import shape_response
 from syncpoint.core.refusals import store_refusals
 
 log = logging.getLogger("syncpoint.graphql")
@@ -45,6 +46,10 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> None:
             extensions["reason"] = original.reason
     elif "code" in extensions:
         pass
+    elif any(isinstance(node, VariableDefinitionNode) for node in error.nodes or ()):
+        # The variables do not fit their definitions (missing, wrong type, unknown enum value):
+        # the client's mistake, whatever graphql-core caught on the way (kept unmasked).
+        extensions["code"] = "BAD_USER_INPUT"
     elif isinstance(original, GlobalIDValueError):
         extensions["code"] = ErrorCode.INVALID.value
     elif original is None:
@@ -118,7 +123,7 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
             sub_response.status_code = status
             if status == 401:
                 sub_response.headers["WWW-Authenticate"] = "Bearer"
-        return await super().process_result(request, result)
+        return shape_response(request, result, await super().process_result(request, result))
 
 
 @strawberry.type

@@ -104,6 +104,49 @@ class Settings(BaseSettings):
         name = make_url(self.database_url).database
         return Path(name).resolve() if name and name != ":memory:" else None
 
+    # Request limits (issue 11: no request can stall the service).
+    max_query_depth: int = Field(default=13, ge=1, description="Nested field levels.")
+    max_query_aliases: int = Field(default=30, ge=0, description="Aliases, fragments expanded.")
+    max_query_fields: int = Field(default=2000, ge=1, description="Fields, fragments expanded.")
+    max_query_cost: int = Field(
+        default=50_000,
+        ge=1,
+        description="Cost limit of one operation: 1 per field, connections multiply their "
+        "selection by first/last, analysis fields cost analysis_cost per distinct asOf.",
+    )
+    analysis_cost: int = Field(
+        default=2_000, ge=0, description="Cost of one analysis (per 50 teams, at least once)."
+    )
+    rate_limit_per_minute: int = Field(
+        default=200_000,
+        ge=1,
+        description="Cost points each token (or anonymous client address) may spend per minute.",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit budgets live: memory:// (one process) or redis://host:port "
+        "(shared by every API process).",
+    )
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Request body cap.")
+    max_json_depth: int = Field(default=64, ge=2, description="Nesting cap of a JSON body.")
+    max_string_length: int = Field(
+        default=100_000, ge=1, description="Length cap of any string argument or variable."
+    )
+    request_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Work on a request is cancelled after this (504)."
+    )
+    anonymous_introspection: bool | None = Field(
+        default=None,
+        description="Introspection and field suggestions for anonymous callers; default on "
+        "except in production.",
+    )
+
+    @property
+    def anonymous_introspection_allowed(self) -> bool:
+        if self.anonymous_introspection is not None:
+            return self.anonymous_introspection
+        return not self.is_production
+
     @property
     def is_production(self) -> bool:
         return self.environment == Environment.PRODUCTION

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from syncpoint.core.auth import Role
+from syncpoint.core.settings import Settings
 from syncpoint.demo import load_demo
 from syncpoint.teams.models import MembershipRole
 from tests.support.api import nodes
@@ -65,6 +68,20 @@ query($n: Int!) {
     history(first: $n) { totalCount edges { node { kind actor { name } } } }
   } } }
 }"""
+
+
+@pytest.fixture
+def settings() -> Settings:
+    # These walks ask for every team with every nested page: far over the default cost limit
+    # and rate budget,
+    # which is not what they measure.
+    return Settings(
+        environment="development",
+        allow_anonymous_read=False,
+        max_query_cost=10**9,
+        rate_limit_per_minute=10**9,
+    )
+
 
 QUERIES = {"teams": TEAMS, "products": PRODUCTS, "forums": FORUMS, "blockers": BLOCKERS}
 SMALL_PAGE, LARGE_PAGE = 1, 25

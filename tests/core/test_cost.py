@@ -58,16 +58,16 @@ async def test_each_distinct_as_of_costs_again_and_is_refused_before_execution(
     api, monkeypatch: pytest.MonkeyPatch
 ):
     # Given a count of the analyses computed
-    from syncpoint.insights.graphql import queries
+    from syncpoint.insights.analyses import Analyses
 
     computed: list[Any] = []
-    original = queries.analysis_for
+    original = Analyses.analysis
 
-    async def counting(context: Any, as_of: Any) -> Any:
+    async def counting(self: Analyses, as_of: Any = None) -> Any:
         computed.append(as_of)
-        return await original(context, as_of)
+        return await original(self, as_of)
 
-    monkeypatch.setattr(queries, "analysis_for", counting)
+    monkeypatch.setattr(Analyses, "analysis", counting)
     await api.login(Role.VIEWER)
     # when 30 aliases of flags ask for one date, the analysis is charged once and it runs
     body = (await api.post(FLAGS_ONE_DATE)).json()

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from syncpoint import api as api_module
 from syncpoint.api import create_app
+from syncpoint.auth import transport as transport_module
 from syncpoint.core.auth import Role
 from syncpoint.core.limits import RateLimits, RequestLimits
 from syncpoint.core.settings import Settings
@@ -100,14 +100,14 @@ async def test_a_request_over_its_time_limit_is_cancelled_and_answered(
     settings.request_timeout_seconds = 0.2
     cancelled = asyncio.Event()
 
-    async def never(*_args: Any) -> Any:
+    async def never(*_args: Any, **_kwargs: Any) -> Any:
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:
             cancelled.set()
             raise
 
-    monkeypatch.setattr(api_module, "authenticate", never)
+    monkeypatch.setattr(transport_module, "authenticate", never)
     # when a request is sent, it is answered 504 TIMEOUT and its work was cancelled
     response = await api.post("{ __typename }")
     assert response.status_code == 504

@@ -23,7 +23,7 @@ from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
-from syncpoint.core.graphql_http import shape_response
+from syncpoint.core.graphql_http import prefers_graphql_response, shape_response
 from syncpoint.core.refusals import store_refusals
 
 log = logging.getLogger("syncpoint.graphql")
@@ -81,9 +81,13 @@ class SyncpointSchema(strawberry.Schema):
             code_error(error, mask_unexpected=self.mask_unexpected)
 
 
-def refusal_status(result: ExecutionResult) -> int | None:
+def refusal_status(result: ExecutionResult, *, graphql_response: bool = False) -> int | None:
     """The HTTP status of a refused operation: 401 when it needed a token (the caller sent
-    none), 403 when every error is a permission refusal and nothing was answered."""
+    none), 403 when every error is a permission refusal and nothing was answered. Under
+    application/graphql-response+json a response with data is a 2xx, as that media type's
+    specification requires: the refusals are then in its errors."""
+    if graphql_response and result.data is not None:
+        return None
     codes = [(error.extensions or {}).get("code") for error in result.errors or []]
     if ErrorCode.UNAUTHENTICATED.value in codes:
         return 401
@@ -117,7 +121,9 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
             context = getattr(request.state, "context", None)
             if context is not None and context.refusals:
                 await store_refusals(session, context.actor, context.refusals)
-        status = refusal_status(result)
+        status = refusal_status(
+            result, graphql_response=prefers_graphql_response(request.headers.get("accept", ""))
+        )
         sub_response: Response | None = getattr(request.state, "sub_response", None)
         if status is not None and sub_response is not None:
             sub_response.status_code = status

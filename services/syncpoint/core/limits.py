@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from graphql import NoSchemaIntrospectionCustomRule, OperationDefinitionNode
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, OperationDefinitionNode
 from limits import RateLimitItemPerMinute
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
+from syncpoint.core.errors import BadPagination
 from syncpoint.core.settings import Settings, get_settings
 from syncpoint.core.validation import DocumentLimits, Measure, limit_error
 
@@ -437,7 +438,14 @@ class QueryCost(SchemaExtension):
         document = context.graphql_document
         operation = _operation(document, context.operation_name)
         if operation is not None:
-            self.cost = await self._cost(operation)
+            try:
+                self.cost = await self._cost(operation)
+            except BadPagination as exc:
+                error = GraphQLError(exc.message, original_error=exc)
+                error.extensions = {"code": exc.code.value, "field": exc.field}
+                context.result = ExecutionResult(data=None, errors=[error])
+                yield
+                return
             limit = self.settings.max_query_cost
             budget = request_budget(context.context)
             if self.cost > limit:
@@ -480,6 +488,14 @@ class QueryCost(SchemaExtension):
             default_page=self.settings.max_page_size,
         )
         shape = measure.operation(operation)
+        if measure.bad_pages:
+            # Refused as the pagination engine would refuse it, before anything runs or costs.
+            field, argument, value = measure.bad_pages[0]
+            raise BadPagination(
+                f"{argument} must be between 0 and {self.settings.max_page_size} "
+                f"(got {value} on {field}).",
+                field=argument,
+            )
         if not shape.analyses:
             return shape.cost
         teams = await organisation_size(context.context)

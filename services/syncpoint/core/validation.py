@@ -100,6 +100,8 @@ class Measure:
     max_string: int | None = None
     visits: int = 0
     long_strings: list[ValueNode] = field(default_factory=list)
+    bad_pages: list[tuple[str, str, int]] = field(default_factory=list)
+    """(field, argument, value) of page sizes outside 0..default_page (the maximum page)."""
     _memo: dict[str, Shape] = field(default_factory=dict)
     _open: set[str] = field(default_factory=set)
 
@@ -175,6 +177,8 @@ class Measure:
                     value = _literal(arguments[name], self.variables)
                     if isinstance(value, int) and not isinstance(value, bool):
                         multiplier = max(1, min(value, CAP))
+                        if not 0 <= value <= self.default_page:
+                            self.bad_pages.append((node.name.value, name, value))
         analyses = child.analyses
         coordinate = f"{parent.name}.{node.name.value}" if parent is not None else ""
         if coordinate in ANALYSIS_FIELDS:

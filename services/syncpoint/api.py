@@ -45,7 +45,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         nonlocal engine
         if owns_engine:
-            engine = make_engine(settings.database_url, echo=settings.sql_echo)
+            engine = make_engine(
+                settings.database_url,
+                echo=settings.sql_echo,
+                busy_timeout_s=settings.sqlite_busy_timeout_s,
+            )
             app.state.sessionmaker = make_sessionmaker(engine)
         app.state.migration_heads = migration_heads(settings)
         await app.state.events.start()

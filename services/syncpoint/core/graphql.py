@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 import strawberry
-from fastapi import Request
+from fastapi import Request, Response
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.fastapi import GraphQLRouter
@@ -23,6 +23,15 @@ from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
+from syncpoint.core.faults import (
+    DATABASE_ERROR_MESSAGE,
+    DATABASE_UNAVAILABLE,
+    UNAVAILABLE_MESSAGE,
+    is_database_error,
+    is_database_fault,
+    retry_headers,
+)
+from syncpoint.core.transaction import DocumentTransaction, end_document
 
 log = logging.getLogger("syncpoint.graphql")
 
@@ -44,6 +53,17 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> None:
             extensions["reason"] = original.reason
     elif "code" in extensions:
         pass
+    elif is_database_fault(original):
+        log.warning("database unavailable in %s: %s", error.path, type(original).__name__)
+        extensions["code"] = DATABASE_UNAVAILABLE
+        error.message = UNAVAILABLE_MESSAGE
+        error.original_error = None
+    elif is_database_error(original):
+        # Never shown, even in development: the driver's message quotes SQL and parameters.
+        log.error("database error in %s", error.path, exc_info=original)
+        extensions["code"] = ErrorCode.INTERNAL.value
+        error.message = DATABASE_ERROR_MESSAGE
+        error.original_error = None
     elif isinstance(original, GlobalIDValueError):
         extensions["code"] = ErrorCode.INVALID.value
     elif original is None:
@@ -63,6 +83,7 @@ class SyncpointSchema(strawberry.Schema):
     every transport (HTTP and WebSocket alike), before the result is sent."""
 
     def __init__(self, *args: Any, mask_unexpected: bool = False, **kwargs: Any) -> None:
+        kwargs["extensions"] = [*kwargs.get("extensions", ()), DocumentTransaction]
         super().__init__(*args, **kwargs)
         self.mask_unexpected = mask_unexpected
 
@@ -76,22 +97,31 @@ class SyncpointSchema(strawberry.Schema):
 
 
 class SyncpointRouter(GraphQLRouter[Any, None]):
-    """GraphQL over HTTP with one transaction per request, committed after the operation."""
+    """GraphQL over HTTP with one transaction per request (core.transaction), ended after the
+    operation; database faults answer 503 with a Retry-After."""
 
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         session = getattr(request.state, "session", None)
         if session is not None:
-            try:
-                await session.commit()
-            except Exception:
-                log.exception("commit failed")
-                await session.rollback()
-                error = GraphQLError("The change could not be saved; nothing was changed.")
-                error.extensions = {"code": ErrorCode.CONFLICT.value}
-                result = ExecutionResult(data=None, errors=[error])
+            result = await end_document(session, result)
         return await super().process_result(request, result)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        responses = response_data if isinstance(response_data, list) else [response_data]
+        if any(
+            (error.get("extensions") or {}).get("code") == DATABASE_UNAVAILABLE
+            for response in responses
+            for error in response.get("errors") or ()
+        ):
+            sub_response.status_code = 503
+            sub_response.headers.update(retry_headers())
+        return super().create_response(response_data, sub_response)
 
 
 @strawberry.type

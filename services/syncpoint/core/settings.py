@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     token_default_days: int = Field(default=90, ge=1)
     migrations_dir: Path = Field(default_factory=_default_migrations_dir)
     sql_echo: bool = False
+    sqlite_busy_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a SQLite writer waits for the write lock before the request "
+        "answers DATABASE_UNAVAILABLE (writers queue for the lock, one at a time).",
+    )
     workers: int | None = Field(
         default=None,
         ge=1,

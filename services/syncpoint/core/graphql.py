@@ -129,14 +129,14 @@ class NodeQuery:
     @strawberry.field(
         description="Fetch any object by its global id.", permission_classes=[allowed(NODE)]
     )
-    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         return await _resolve(info, id)
 
     @strawberry.field(
         description=f"Fetch up to {MAX_NODES} objects by global id (null where not found).",
         permission_classes=[allowed(NODES)],
     )
-    async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
         if len(ids) > MAX_NODES:
             raise SyncpointError(
                 f"At most {MAX_NODES} ids at once.", field="ids", code=ErrorCode.BAD_PAGINATION
@@ -145,9 +145,11 @@ class NodeQuery:
         return list(await asyncio.gather(*(_resolve(info, gid) for gid in ids)))
 
 
-async def _resolve(info: Info, gid: relay.GlobalID) -> Any:
+async def _resolve(info: Info, raw: str) -> Any:
+    # Ids are read here, not as GlobalID arguments: an id that is not even base64 is simply not
+    # found (null beside the other fields), instead of failing the whole document.
     try:
-        return await gid.resolve_node(info, required=False)
+        return await relay.GlobalID.from_id(raw).resolve_node(info, required=False)
     except GlobalIDValueError:
         # An id of an unknown type, or of a type that is not a Node, is simply not found.
         return None

@@ -79,7 +79,10 @@ def _request_session(context: Any) -> SerialSession | None:
 
 def _rolled_back(result: ExecutionResult, keys: list[str]) -> ExecutionResult:
     errors = list(result.errors or [])
-    failed = {error.path[0] for error in errors if error.path}
+    if any(not error.path for error in errors):
+        # The document as a whole failed (before any field ran): its error says it all.
+        return ExecutionResult(data=None, errors=errors, extensions=result.extensions)
+    failed = {error.path[0] for error in errors}
     for key in keys:
         if key not in failed:
             error = GraphQLError(

@@ -23,6 +23,7 @@ from syncpoint.core.errors import (
 )
 from syncpoint.core.models import utcnow
 from syncpoint.teams.models import Team
+from syncpoint.work import keys
 from syncpoint.work import repository as repo
 from syncpoint.work.criteria import describe
 from syncpoint.work.history import record_change
@@ -135,13 +136,13 @@ def key_prefix(slug: str) -> str:
 
 async def _key(session: AsyncSession, team: Team, key: str | None) -> str:
     if key is None:
-        prefix = key_prefix(team.slug)
-        return f"{prefix}-{await repo.next_key_number(session, prefix)}"
+        return await keys.next_key(session, key_prefix(team.slug))
     key = key.strip()
     if not KEY_RE.match(key):
         raise DomainError(f"Key {key!r} must be 1-40 letters, digits, '-' or '_'.", field="key")
     if await repo.key_taken(session, key):
         raise DuplicateError(f"An item with key {key!r} exists already.", field="key")
+    await keys.note_explicit_key(session, key)
     return key
 
 

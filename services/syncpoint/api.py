@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from syncpoint.auth.service import InvalidToken, authenticate
 from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
+from syncpoint.core.faults import install_fault_handlers
 from syncpoint.core.settings import Settings, get_settings
 from syncpoint.events import attach_bus, make_event_bus
 from syncpoint.events.websocket import SubscriptionContext, SubscriptionRouter
@@ -76,7 +77,9 @@ def create_app(
         try:
             yield session
         finally:
-            await session.close()
+            # A dead connection: the pool discards it, and the answer already given stands.
+            with suppress(Exception):
+                await session.close()
 
     async def get_context(
         request: HTTPConnection, session: SerialSession | None = Depends(request_session)
@@ -100,6 +103,8 @@ def create_app(
     app.include_router(calendar_router)
     app.include_router(exports_router)
     app.include_router(web_router)
+
+    install_fault_handlers(app)
 
     @app.exception_handler(InvalidToken)
     async def _invalid_token(_request: Request, _exc: InvalidToken) -> JSONResponse:

@@ -3,11 +3,14 @@ never plain-text 500, never SQL; killed PostgreSQL connections lose no acknowled
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from syncpoint.blockers.models import Blocker
 from syncpoint.core.auth import Role
 from tests.support.factories import make_member, make_team
 from tests.support.live import client, issue_token, live_app, live_url  # noqa: F401
@@ -79,3 +82,88 @@ async def test_a_bad_id_beside_a_read_answers_beside_the_data_never_conflict(liv
     assert "errors" not in body or all(
         e["extensions"]["code"] not in ("CONFLICT", "INTERNAL") for e in body["errors"]
     )
+
+
+KILL_OTHERS = text(
+    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)
+TEAM_QUERY = "query($slug: String!) { team(slug: $slug) { name } }"
+
+
+async def test_killed_postgres_connections_lose_no_acknowledged_write(live_url, backend):  # noqa: F811
+    if backend != "postgresql":
+        pytest.skip("pg_terminate_backend is PostgreSQL's")
+    async with live_app(live_url) as (app, _engine):
+        team, token = await given_member(app)
+        acknowledged: list[str] = []
+        answers: list[tuple[int, dict, str | None]] = []
+        stop = asyncio.Event()
+
+        async def writer(http, n: int) -> None:
+            for i in range(12):
+                title = f"fault {n}-{i}"
+                response = await http.post(
+                    "/graphql", json={"query": RAISE, "variables": raise_input(team.id, title)}
+                )
+                body = response.json()
+                answers.append((response.status_code, body, response.headers.get("Retry-After")))
+                if response.status_code == 200 and body["data"]["raiseBlocker"]["blocker"]:
+                    acknowledged.append(title)
+
+        async def reader(http) -> None:
+            while not stop.is_set():
+                response = await http.post(
+                    "/graphql", json={"query": TEAM_QUERY, "variables": {"slug": team.slug}}
+                )
+                answers.append(
+                    (response.status_code, response.json(), response.headers.get("Retry-After"))
+                )
+
+        async def killer() -> int:
+            from syncpoint.core.db import make_engine
+
+            engine = make_engine(live_url, pool=False)
+            killed = 0
+            try:
+                while not stop.is_set():
+                    async with engine.connect() as conn:
+                        killed += int(await conn.scalar(KILL_OTHERS) or 0)
+                    await asyncio.sleep(0.05)  # pacing of the fault injection, not a timing test
+            finally:
+                await engine.dispose()
+            return killed
+
+        async with client(app, token) as http:
+            kill_task = asyncio.create_task(killer())
+            read_task = asyncio.create_task(reader(http))
+            await asyncio.gather(*(writer(http, n) for n in range(4)))
+            stop.set()
+            await read_task
+            killed = await kill_task
+            # Recovered without a restart: the next request is served.
+            after = await http.post(
+                "/graphql", json={"query": RAISE, "variables": raise_input(team.id, "after")}
+            )
+        assert after.status_code == 200, after.text
+        assert after.json()["data"]["raiseBlocker"]["blocker"]["title"] == "after"
+
+        async with app.state.sessionmaker() as session:
+            stored = list(
+                (
+                    await session.execute(
+                        select(Blocker.title, func.count())
+                        .where(Blocker.team_id == team.id)
+                        .group_by(Blocker.title)
+                    )
+                ).all()
+            )
+    counts = dict(stored)
+    assert killed > 0
+    assert all(counts.get(title) == 1 for title in acknowledged)  # none lost
+    assert all(n == 1 for n in counts.values())  # none applied twice
+    for status, body, retry_after in answers:
+        if status == 200 and "errors" not in body:
+            continue
+        codes = {e["extensions"]["code"] for e in body["errors"]}
+        assert (status, codes, retry_after) == (503, {"DATABASE_UNAVAILABLE"}, "1"), body

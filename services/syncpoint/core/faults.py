@@ -8,6 +8,10 @@ from the database never show their SQL or parameters to a client, in any environ
 
 from __future__ import annotations
 
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -17,6 +21,8 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+log = logging.getLogger("syncpoint.faults")
 
 DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
 RETRY_AFTER_SECONDS = 1
@@ -57,3 +63,20 @@ def is_database_error(exc: BaseException | None) -> bool:
 
 def retry_headers() -> dict[str, str]:
     return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def install_fault_handlers(app: FastAPI) -> None:
+    """Answer a database failure outside GraphQL execution (authentication, the request's
+    session) as coded JSON, never as a plain-text 500 or a closed connection."""
+
+    async def database_failure(_request: Request, exc: Exception) -> JSONResponse:
+        if is_database_fault(exc):
+            log.warning("database unavailable: %s", type(exc).__name__)
+            body = {"message": UNAVAILABLE_MESSAGE, "extensions": {"code": DATABASE_UNAVAILABLE}}
+            return JSONResponse({"errors": [body]}, status_code=503, headers=retry_headers())
+        log.error("database error", exc_info=exc)
+        body = {"message": DATABASE_ERROR_MESSAGE, "extensions": {"code": "INTERNAL"}}
+        return JSONResponse({"errors": [body]}, status_code=500)
+
+    app.add_exception_handler(SQLAlchemyError, database_failure)
+    app.add_exception_handler(ConnectionError, database_failure)

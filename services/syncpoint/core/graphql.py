@@ -32,6 +32,7 @@ from syncpoint.core.faults import (
     retry_headers,
 )
 from syncpoint.core.transaction import DocumentTransaction, end_document
+from syncpoint.core.validation_inputs import SCALAR_OVERRIDES
 
 log = logging.getLogger("syncpoint.graphql")
 
@@ -84,6 +85,7 @@ class SyncpointSchema(strawberry.Schema):
 
     def __init__(self, *args: Any, mask_unexpected: bool = False, **kwargs: Any) -> None:
         kwargs["extensions"] = [*kwargs.get("extensions", ()), DocumentTransaction]
+        kwargs["scalar_overrides"] = {**SCALAR_OVERRIDES, **kwargs.get("scalar_overrides", {})}
         super().__init__(*args, **kwargs)
         self.mask_unexpected = mask_unexpected
 

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from fastapi import Request, Response
 from graphql import GraphQLError
 from strawberry import relay
@@ -45,6 +46,9 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> None:
     """Give an error (in place) its stable `extensions.code`; log an unexpected one and, if
     asked, hide its details."""
     original = error.original_error
+    # Input coercion wraps the scalar's own error in GraphQLErrors (variables and literals).
+    while isinstance(original, GraphQLError):
+        original = original.original_error
     extensions = dict(error.extensions or {})
     if isinstance(original, SyncpointError):
         extensions["code"] = original.code.value
@@ -110,17 +114,21 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
             result = await end_document(session, result)
         return await super().process_result(request, result)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        # A body nested too deep for the JSON parser is the client's error, not a 500.
+        try:
+            return super().parse_json(data)
+        except RecursionError:
+            raise HTTPException(400, "The request body is nested too deeply.") from None
+
     def create_response(
         self,
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
         responses = response_data if isinstance(response_data, list) else [response_data]
-        if any(
-            (error.get("extensions") or {}).get("code") == DATABASE_UNAVAILABLE
-            for response in responses
-            for error in response.get("errors") or ()
-        ):
+        errors: list[Any] = [e for r in responses for e in (r.get("errors") or ())]
+        if any((e.get("extensions") or {}).get("code") == DATABASE_UNAVAILABLE for e in errors):
             sub_response.status_code = 503
             sub_response.headers.update(retry_headers())
         return super().create_response(response_data, sub_response)

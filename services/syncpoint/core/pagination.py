@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -70,14 +71,34 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
+_MAX_CURSOR = 1000
+_INT64 = 2**63
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    return isinstance(value, int) and -_INT64 <= value < _INT64
+
+
 def decode_cursor(cursor: str, size: int) -> list[Any]:
+    """The key values inside a cursor; BAD_PAGINATION for anything this list did not make
+    (too long, not base64 JSON, deeply nested, wrong shape, values the database cannot take)."""
+    shown = cursor[:40]
     try:
+        if len(cursor) > _MAX_CURSOR:
+            raise ValueError("too long")
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadPagination(f"Cursor {cursor!r} is not valid.", field="after") from exc
-    if not isinstance(values, list) or len(values) != size:
-        raise BadPagination(f"Cursor {cursor!r} does not belong to this list.", field="after")
-    return [_decode_value(v) for v in values]
+        if not isinstance(values, list) or len(values) != size:
+            raise BadPagination(f"Cursor {shown!r} does not belong to this list.", field="after")
+        decoded = [_decode_value(v) for v in values]
+        if not all(_plain(v) or isinstance(v, date) for v in decoded):
+            raise ValueError("not a key value")
+    except (ValueError, TypeError, KeyError, RecursionError, UnicodeDecodeError) as exc:
+        raise BadPagination(f"Cursor {shown!r} is not valid.", field="after") from exc
+    return decoded
 
 
 def _after_condition(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:

@@ -55,7 +55,7 @@ def _operation(document: Any, name: str | None) -> OperationDefinitionNode | Non
 class DocumentTransaction(SchemaExtension):
     """Marks a mutation document on its request session and takes the write lock for it."""
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         session = _request_session(ctx.context)
         if session is not None:
@@ -82,7 +82,7 @@ def _rolled_back(result: ExecutionResult, keys: list[str]) -> ExecutionResult:
     if any(not error.path for error in errors):
         # The document as a whole failed (before any field ran): its error says it all.
         return ExecutionResult(data=None, errors=errors, extensions=result.extensions)
-    failed = {error.path[0] for error in errors}
+    failed = {error.path[0] for error in errors if error.path}
     for key in keys:
         if key not in failed:
             error = GraphQLError(

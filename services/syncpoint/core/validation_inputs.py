@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from strawberry.types.base import has_object_definition
 from strawberry.types.scalar import ScalarDefinition
 
-from syncpoint.core.errors import DomainError, ErrorCode, SyncpointError, UserError
+from syncpoint.core.errors import DomainError, ErrorCode, Invalid, SyncpointError, UserError
 
 MIN_YEAR, MAX_YEAR = 1900, 2999
 MAX_TEXT = 20_000
@@ -117,10 +117,9 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def text_problems(input_obj: Any, max_length: int = MAX_TEXT) -> list[UserError]:
-    """Every text of a mutation input that holds a NUL or is over `max_length` characters."""
+def _text_errors(texts: Iterator[tuple[str, str]], max_length: int) -> list[UserError]:
     errors: list[UserError] = []
-    for field, text in _strings(input_obj, "input"):
+    for field, text in texts:
         if "\x00" in text:
             message = f"{field} holds a NUL character."
             errors.append(UserError(field=field, message=message, code=ErrorCode.BAD_USER_INPUT))
@@ -128,3 +127,16 @@ def text_problems(input_obj: Any, max_length: int = MAX_TEXT) -> list[UserError]
             message = f"{field} is at most {max_length} characters."
             errors.append(UserError(field=field, message=message, code=ErrorCode.TOO_LONG))
     return errors
+
+
+def text_problems(input_obj: Any, max_length: int = MAX_TEXT) -> list[UserError]:
+    """Every text of a mutation input that holds a NUL or is over `max_length` characters."""
+    return _text_errors(_strings(input_obj, "input"), max_length)
+
+
+def check_texts(values: Mapping[str, Any], max_length: int = MAX_TEXT) -> None:
+    """Refuse (all at once) the texts of a change set that hold a NUL or are too long."""
+    texts = (pair for key, value in values.items() for pair in _strings(value, _camel(key)))
+    errors = _text_errors(texts, max_length)
+    if errors:
+        raise Invalid(errors)

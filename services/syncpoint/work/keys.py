@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,8 +18,13 @@ _NUMBERED = re.compile(r"^(.+)-(\d{1,9})$")
 _ATTEMPTS = 3
 
 
+def table() -> Table:
+    assert isinstance(ItemKeyCounter.__table__, Table)
+    return ItemKeyCounter.__table__
+
+
 async def _bump(session: AsyncSession, prefix: str) -> int:
-    counter = ItemKeyCounter.__table__
+    counter = table()
     bumped = await session.scalar(
         update(counter)
         .where(counter.c.prefix == prefix)
@@ -35,11 +40,11 @@ async def _bump(session: AsyncSession, prefix: str) -> int:
     upsert = insert.on_conflict_do_update(
         index_elements=[counter.c.prefix], set_={"last_number": counter.c.last_number + 1}
     ).returning(counter.c.last_number)
-    return int(await session.scalar(upsert))  # type: ignore[arg-type]
+    return int(await session.scalar(upsert))
 
 
 async def _raise_to(session: AsyncSession, prefix: str, number: int) -> None:
-    counter = ItemKeyCounter.__table__
+    counter = table()
     await session.execute(
         update(counter)
         .where(counter.c.prefix == prefix, counter.c.last_number < number)

@@ -22,6 +22,7 @@ from syncpoint.core.errors import (
     require_found,
 )
 from syncpoint.core.models import utcnow
+from syncpoint.core.validation_inputs import check_texts
 from syncpoint.teams.models import Team
 from syncpoint.work import keys
 from syncpoint.work import repository as repo
@@ -90,6 +91,7 @@ def _estimate(value: float | None) -> float | None:
 
 
 def _apply_values(item: BacklogItem, values: Mapping[str, Any]) -> None:
+    check_texts(values)
     if "title" in values:
         item.title = required_text(values["title"], "title")
     if "description" in values:

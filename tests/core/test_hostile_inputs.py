@@ -122,3 +122,15 @@ async def test_a_deeply_nested_json_body_is_a_client_error(api):
         "/graphql", content=body, headers={"Content-Type": "application/json"}
     )
     assert 400 <= response.status_code < 500
+
+
+async def test_a_nul_in_a_search_or_a_slug_is_a_client_error(api, backend):
+    await api.login(Role.ADMIN)
+    assert await top_level_codes(api, PEOPLE, {"search": "a\x00b"}) == {"BAD_USER_INPUT"}
+    response = await api.post("query($s: String!) { team(slug: $s) { name } }", {"s": "a\x00b"})
+    body = response.json()
+    assert response.status_code == 200
+    if backend == "postgresql":  # PostgreSQL refuses NUL in text; SQLite finds no such team
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}
+    else:
+        assert body == {"data": {"team": None}}

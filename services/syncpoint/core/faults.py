@@ -56,6 +56,14 @@ def is_database_fault(exc: BaseException | None) -> bool:
     return False
 
 
+def is_bad_value(exc: BaseException | None) -> bool:
+    """The database refused a value the client sent (SQLSTATE class 22, "data exception":
+    a NUL in text, a number out of range) that no check caught before."""
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return isinstance(exc, DBAPIError) and isinstance(sqlstate, str) and sqlstate.startswith("22")
+
+
 def is_database_error(exc: BaseException | None) -> bool:
     """Any error raised by SQLAlchemy or the driver (its message may quote SQL and values)."""
     return isinstance(exc, SQLAlchemyError)

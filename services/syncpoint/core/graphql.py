@@ -28,6 +28,7 @@ from syncpoint.core.faults import (
     DATABASE_ERROR_MESSAGE,
     DATABASE_UNAVAILABLE,
     UNAVAILABLE_MESSAGE,
+    is_bad_value,
     is_database_error,
     is_database_fault,
     retry_headers,
@@ -47,7 +48,7 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> None:
     asked, hide its details."""
     original = error.original_error
     # Input coercion wraps the scalar's own error in GraphQLErrors (variables and literals).
-    while isinstance(original, GraphQLError):
+    while isinstance(original, GraphQLError) and original.original_error is not None:
         original = original.original_error
     extensions = dict(error.extensions or {})
     if isinstance(original, SyncpointError):
@@ -62,6 +63,10 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> None:
         log.warning("database unavailable in %s: %s", error.path, type(original).__name__)
         extensions["code"] = DATABASE_UNAVAILABLE
         error.message = UNAVAILABLE_MESSAGE
+        error.original_error = None
+    elif is_bad_value(original):
+        extensions["code"] = ErrorCode.BAD_USER_INPUT.value
+        error.message = "A value sent is not accepted by the database (e.g. a NUL character)."
         error.original_error = None
     elif is_database_error(original):
         # Never shown, even in development: the driver's message quotes SQL and parameters.

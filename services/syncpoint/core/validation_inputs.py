@@ -88,6 +88,8 @@ def search_pattern(text: str, field: str = "search") -> str:
         raise InputRefused(
             f"A search is at most {MAX_SEARCH} characters.", field=field, code=ErrorCode.TOO_LONG
         )
+    if "\x00" in text:
+        raise InputRefused("A search cannot hold a NUL character.", field=field)
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 

@@ -2,7 +2,7 @@
 api_tokens.system_actor (a token without a person names the system that acts with it)
 
 Revision ID: 0008
-Revises: 0006_data_version
+Revises: 0007_item_keys
 Create Date: 2026-12-02 13:06:01.777229
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006_data_version"
+down_revision: str | None = "0007_item_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -16,6 +16,7 @@ from syncpoint.auth.oidc import OidcVerifier
 from syncpoint.auth.transport import authenticate_request, install_refusals
 from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
+from syncpoint.core.faults import install_fault_handlers
 from syncpoint.core.limits import install as install_request_limits
 from syncpoint.core.settings import Settings, get_settings
 from syncpoint.events import attach_bus, make_event_bus
@@ -41,7 +42,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         nonlocal engine
         if owns_engine:
-            engine = make_engine(settings.database_url, echo=settings.sql_echo)
+            engine = make_engine(
+                settings.database_url,
+                echo=settings.sql_echo,
+                busy_timeout_s=settings.sqlite_busy_timeout_s,
+            )
             app.state.sessionmaker = make_sessionmaker(engine)
         app.state.migration_heads = migration_heads(settings)
         await app.state.events.start()
@@ -69,7 +74,9 @@ def create_app(
         try:
             yield session
         finally:
-            await session.close()
+            # A dead connection: the pool discards it, and the answer already given stands.
+            with suppress(Exception):
+                await session.close()
 
     async def get_context(
         request: HTTPConnection, session: SerialSession | None = Depends(request_session)
@@ -99,6 +106,7 @@ def create_app(
 
     # One envelope for every refusal (401 with WWW-Authenticate: Bearer, 403, 404...).
     install_refusals(app)
+    install_fault_handlers(app)
 
     @app.get("/healthz", include_in_schema=True)
     async def healthz() -> dict[str, str]:

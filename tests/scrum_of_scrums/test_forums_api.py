@@ -121,7 +121,7 @@ async def test_invalid_forums_are_refused_with_codes(api, session):
     cases = [
         ({**base, "members": [member]}, "members[0].representativeId", "INVALID"),
         ({**base, "weekdays": []}, "weekdays", "REQUIRED"),
-        ({**base, "timeZone": "Mars/Olympus"}, "timeZone", "INVALID"),
+        ({**base, "timeZone": "Mars/Olympus"}, "timeZone", "INVALID_TIMEZONE"),
         ({**base, "durationMinutes": 2}, "durationMinutes", "INVALID"),
         ({**base, "name": " "}, "name", "REQUIRED"),
         ({**base, "parentId": gid("Forum", 999999)}, "parentId", "NOT_FOUND"),

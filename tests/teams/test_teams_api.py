@@ -112,7 +112,7 @@ async def test_invalid_team_input_is_refused_with_codes(api, session):
     }
     cases = [
         ({**base, "slug": "Not A Slug"}, "slug", "INVALID"),
-        ({**base, "slug": "ok", "timeZone": "Mars/Olympus"}, "timeZone", "INVALID"),
+        ({**base, "slug": "ok", "timeZone": "Mars/Olympus"}, "timeZone", "INVALID_TIMEZONE"),
         ({**base, "slug": "ok", "groupId": gid("Group", 999999)}, "groupId", "NOT_FOUND"),
         ({**base, "slug": "ok", "groupId": gid("Team", 1)}, "groupId", "NOT_FOUND"),
         ({**base, "slug": "ok", "name": "  "}, "name", "REQUIRED"),

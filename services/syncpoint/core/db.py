@@ -8,7 +8,9 @@ resolvers can share the request's single session (one transaction per request).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import functools
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -52,45 +54,17 @@ class _ReentrantLock:
 
 
 class SerialSession(AsyncSession):
-    """AsyncSession whose statements never overlap, even when resolvers run concurrently."""
+    """AsyncSession whose statements never overlap, even when resolvers run concurrently.
+
+    Every async method of AsyncSession is guarded (found by introspection below, so a method
+    added by a new SQLAlchemy release is guarded too).
+    """
 
     sync_session_class = VersionedSession  # every commit with writes bumps the data version
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._io_lock = _ReentrantLock()
-
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        async with self._io_lock.hold():
-            return await super().execute(*args, **kwargs)
-
-    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
-        async with self._io_lock.hold():
-            return await super().scalar(*args, **kwargs)
-
-    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
-        async with self._io_lock.hold():
-            return await super().scalars(*args, **kwargs)
-
-    async def get(self, *args: Any, **kwargs: Any) -> Any:
-        async with self._io_lock.hold():
-            return await super().get(*args, **kwargs)
-
-    async def flush(self, objects: Any = None) -> None:
-        async with self._io_lock.hold():
-            await super().flush(objects)
-
-    async def refresh(self, *args: Any, **kwargs: Any) -> None:
-        async with self._io_lock.hold():
-            await super().refresh(*args, **kwargs)
-
-    async def commit(self) -> None:
-        async with self._io_lock.hold():
-            await super().commit()
-
-    async def rollback(self) -> None:
-        async with self._io_lock.hold():
-            await super().rollback()
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
@@ -112,7 +86,55 @@ class SerialSession(AsyncSession):
                 await nested.commit()
 
 
-def _sqlite_setup(engine: AsyncEngine) -> None:
+def _guard(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(method)
+    async def guarded(self: SerialSession, *args: Any, **kwargs: Any) -> Any:
+        async with self._io_lock.hold():
+            return await method(self, *args, **kwargs)
+
+    guarded.__serialised__ = True  # type: ignore[attr-defined]
+    return guarded
+
+
+def async_instance_methods(cls: type) -> dict[str, Callable[..., Awaitable[Any]]]:
+    """The coroutine methods of `cls` called on an instance (class and static methods left out,
+    and the async context dunders, which hand `close()` to another task)."""
+    methods = {}
+    for name in dir(cls):
+        if name.startswith("__"):
+            continue
+        static = inspect.getattr_static(cls, name)
+        if isinstance(static, classmethod | staticmethod):
+            continue
+        if inspect.iscoroutinefunction(static):
+            methods[name] = static
+    return methods
+
+
+for _name, _method in async_instance_methods(AsyncSession).items():
+    setattr(SerialSession, _name, _guard(_method))
+
+
+# The execution option a session's connection carries to make SQLite's BEGIN take the write
+# lock up front (see `begin_write`).
+BEGIN_MODE = "syncpoint_sqlite_begin"
+
+
+async def begin_write(session: AsyncSession) -> None:
+    """Make the rest of the session's work one write transaction.
+
+    On SQLite a deferred transaction that reads and then writes fails at once with "database is
+    locked" when another writer got in between; BEGIN IMMEDIATE takes the write lock first, and
+    waits its turn (busy timeout) instead. The read-only work done so far (authentication) is
+    committed first. PostgreSQL locks rows, so nothing changes there.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    await session.commit()
+    await session.connection(execution_options={BEGIN_MODE: "IMMEDIATE"})
+
+
+def _sqlite_setup(engine: AsyncEngine, busy_timeout_s: float) -> None:
     # pysqlite's legacy transaction handling breaks SAVEPOINT; take over BEGIN ourselves
     # (the recipe from SQLAlchemy's SQLite dialect documentation).
     sync_engine: Engine = engine.sync_engine
@@ -122,26 +144,36 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        # WAL: readers never block the writer nor the writer readers (a no-op in memory).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        mode = conn.get_execution_options().get(BEGIN_MODE, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str, *, echo: bool = False, pool: bool = True) -> AsyncEngine:
-    """Create the async engine for `url` with the dialect-specific setup Syncpoint relies on."""
+def make_engine(
+    url: str, *, echo: bool = False, pool: bool = True, busy_timeout_s: float = 30.0
+) -> AsyncEngine:
+    """Create the async engine for `url` with the dialect-specific setup Syncpoint relies on.
+
+    `busy_timeout_s`: how long a SQLite writer waits for the write lock before giving up.
+    """
     kwargs: dict[str, Any] = {"echo": echo}
     if not pool:
         kwargs["poolclass"] = NullPool
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": busy_timeout_s}
     else:
+        # A connection killed since its last use is replaced before a request gets it.
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, busy_timeout_s)
     return engine
 
 

@@ -31,6 +31,10 @@ class ErrorCode(Enum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     INTERNAL = "INTERNAL"
+    # Hostile or careless input (core.validation_inputs).
+    TOO_LONG = "TOO_LONG"
+    INVALID_TIMEZONE = "INVALID_TIMEZONE"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from fastapi import Request, Response
 from graphql import GraphQLError, VariableDefinitionNode
 from strawberry import relay
@@ -23,8 +24,19 @@ from strawberry.types import ExecutionContext, ExecutionResult, Info
 
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
+from syncpoint.core.faults import (
+    DATABASE_ERROR_MESSAGE,
+    DATABASE_UNAVAILABLE,
+    UNAVAILABLE_MESSAGE,
+    is_bad_value,
+    is_database_error,
+    is_database_fault,
+    retry_headers,
+)
 from syncpoint.core.graphql_http import prefers_graphql_response, shape_response
 from syncpoint.core.refusals import store_refusals
+from syncpoint.core.transaction import DocumentTransaction, end_document
+from syncpoint.core.validation_inputs import SCALAR_OVERRIDES
 
 log = logging.getLogger("syncpoint.graphql")
 
@@ -37,6 +49,9 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> None:
     """Give an error (in place) its stable `extensions.code`; log an unexpected one and, if
     asked, hide its details."""
     original = error.original_error
+    # Input coercion wraps the scalar's own error in GraphQLErrors (variables and literals).
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
     extensions = dict(error.extensions or {})
     if isinstance(original, SyncpointError):
         extensions["code"] = original.code.value
@@ -50,6 +65,21 @@ def code_error(error: GraphQLError, *, mask_unexpected: bool) -> None:
         # The variables do not fit their definitions (missing, wrong type, unknown enum value):
         # the client's mistake, whatever graphql-core caught on the way (kept unmasked).
         extensions["code"] = "BAD_USER_INPUT"
+    elif is_database_fault(original):
+        log.warning("database unavailable in %s: %s", error.path, type(original).__name__)
+        extensions["code"] = DATABASE_UNAVAILABLE
+        error.message = UNAVAILABLE_MESSAGE
+        error.original_error = None
+    elif is_bad_value(original):
+        extensions["code"] = ErrorCode.BAD_USER_INPUT.value
+        error.message = "A value sent is not accepted by the database (e.g. a NUL character)."
+        error.original_error = None
+    elif is_database_error(original):
+        # Never shown, even in development: the driver's message quotes SQL and parameters.
+        log.error("database error in %s", error.path, exc_info=original)
+        extensions["code"] = ErrorCode.INTERNAL.value
+        error.message = DATABASE_ERROR_MESSAGE
+        error.original_error = None
     elif isinstance(original, GlobalIDValueError):
         extensions["code"] = ErrorCode.INVALID.value
     elif original is None:
@@ -69,6 +99,8 @@ class SyncpointSchema(strawberry.Schema):
     every transport (HTTP and WebSocket alike), before the result is sent."""
 
     def __init__(self, *args: Any, mask_unexpected: bool = False, **kwargs: Any) -> None:
+        kwargs["extensions"] = [*kwargs.get("extensions", ()), DocumentTransaction]
+        kwargs["scalar_overrides"] = {**SCALAR_OVERRIDES, **kwargs.get("scalar_overrides", {})}
         super().__init__(*args, **kwargs)
         self.mask_unexpected = mask_unexpected
 
@@ -97,8 +129,9 @@ def refusal_status(result: ExecutionResult, *, graphql_response: bool = False) -
 
 
 class SyncpointRouter(GraphQLRouter[Any, None]):
-    """GraphQL over HTTP with one transaction per request, committed after the operation; a
-    refused operation answers 401 (with WWW-Authenticate: Bearer) or 403, as every route does."""
+    """GraphQL over HTTP with one transaction per request (core.transaction), ended after the
+    operation; a refused operation answers 401 (with WWW-Authenticate: Bearer) or 403, as every
+    route does, and a database fault 503 with a Retry-After."""
 
     async def get_sub_response(self, request: Request) -> Response:
         response = await super().get_sub_response(request)
@@ -110,14 +143,7 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
     ) -> GraphQLHTTPResponse:
         session = getattr(request.state, "session", None)
         if session is not None:
-            try:
-                await session.commit()
-            except Exception:
-                log.exception("commit failed")
-                await session.rollback()
-                error = GraphQLError("The change could not be saved; nothing was changed.")
-                error.extensions = {"code": ErrorCode.CONFLICT.value}
-                result = ExecutionResult(data=None, errors=[error])
+            result = await end_document(session, result)
             context = getattr(request.state, "context", None)
             if context is not None and context.refusals:
                 await store_refusals(session, context.actor, context.refusals)
@@ -131,20 +157,39 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
                 sub_response.headers["WWW-Authenticate"] = "Bearer"
         return shape_response(request, result, await super().process_result(request, result))
 
+    def parse_json(self, data: str | bytes) -> Any:
+        # A body nested too deep for the JSON parser is the client's error, not a 500.
+        try:
+            return super().parse_json(data)
+        except RecursionError:
+            raise HTTPException(400, "The request body is nested too deeply.") from None
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        responses = response_data if isinstance(response_data, list) else [response_data]
+        errors: list[Any] = [e for r in responses for e in (r.get("errors") or ())]
+        if any((e.get("extensions") or {}).get("code") == DATABASE_UNAVAILABLE for e in errors):
+            sub_response.status_code = 503
+            sub_response.headers.update(retry_headers())
+        return super().create_response(response_data, sub_response)
+
 
 @strawberry.type
 class NodeQuery:
     @strawberry.field(
         description="Fetch any object by its global id.", permission_classes=[allowed(NODE)]
     )
-    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         return await _resolve(info, id)
 
     @strawberry.field(
         description=f"Fetch up to {MAX_NODES} objects by global id (null where not found).",
         permission_classes=[allowed(NODES)],
     )
-    async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
         if len(ids) > MAX_NODES:
             raise SyncpointError(
                 f"At most {MAX_NODES} ids at once.", field="ids", code=ErrorCode.BAD_PAGINATION
@@ -153,9 +198,11 @@ class NodeQuery:
         return list(await asyncio.gather(*(_resolve(info, gid) for gid in ids)))
 
 
-async def _resolve(info: Info, gid: relay.GlobalID) -> Any:
+async def _resolve(info: Info, raw: str) -> Any:
+    # Ids are read here, not as GlobalID arguments: an id that is not even base64 is simply not
+    # found (null beside the other fields), instead of failing the whole document.
     try:
-        return await gid.resolve_node(info, required=False)
+        return await relay.GlobalID.from_id(raw).resolve_node(info, required=False)
     except GlobalIDValueError:
         # An id of an unknown type, or of a type that is not a Node, is simply not found.
         return None

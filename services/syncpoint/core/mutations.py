@@ -40,6 +40,7 @@ from syncpoint.core.db import SerialSession
 from syncpoint.core.errors import DomainError, ErrorCode, PermissionDenied, UserError
 from syncpoint.core.inputs import check_declared, read_input
 from syncpoint.core.refusals import Refusal, note_refusal
+from syncpoint.core.validation_inputs import text_problems
 
 I = TypeVar("I")  # noqa: E741 - the input type
 T = TypeVar("T")
@@ -190,6 +191,7 @@ async def run(
     """Run one mutation through the pipeline: its value, or the errors that explain why not."""
     ctx = info.context
     fields, errors = read_input(input, refs)
+    errors += text_problems(input)
     if errors:
         return None, errors
     session: SerialSession = ctx.session

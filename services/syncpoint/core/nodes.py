@@ -7,12 +7,13 @@ from typing import Any, ClassVar
 
 from strawberry.types import Info
 
+from syncpoint.core.ids import node_int
 from syncpoint.core.loaders import BatchFn
 
 
 def node_ints(node_ids: Iterable[str]) -> list[int]:
     """Database ids from node ids (a malformed one becomes -1, which matches no row)."""
-    return [int(i) if str(i).isdigit() else -1 for i in node_ids]
+    return [node_int(i) for i in node_ids]
 
 
 class LoadedNode:

@@ -20,6 +20,7 @@ import binascii
 import bisect
 import enum
 import json
+import math
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -104,27 +105,52 @@ def encode_cursor(values: Sequence[Any], tag: str = "") -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_cursor(cursor: str, size: int, tag: str = "", field: str = "after") -> list[Any]:
-    """The key values inside `cursor`; BAD_PAGINATION unless it was made for this list."""
+_MAX_CURSOR = 1000
+_INT64 = 2**63
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    return isinstance(value, int) and -_INT64 <= value < _INT64
+
+
+def _cursor_values(cursor: str, field: str) -> list[Any]:
+    """The raw list inside a cursor; BAD_PAGINATION for anything that is not one of ours (too
+    long, not base64 JSON, nested too deep)."""
+    shown = cursor[:40]
     try:
+        if len(cursor) > _MAX_CURSOR:
+            raise ValueError("too long")
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise BadPagination(f"Cursor {cursor!r} is not valid.", field=field) from exc
-    if not isinstance(values, list) or len(values) != size + 1 or values[0] != tag:
-        raise BadPagination(f"Cursor {cursor!r} does not belong to this list.", field=field)
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise BadPagination(f"Cursor {shown!r} is not valid.", field=field) from exc
+    if not isinstance(values, list) or not values:
+        raise BadPagination(f"Cursor {shown!r} does not belong to this list.", field=field)
+    return values
+
+
+def decode_cursor(cursor: str, size: int, tag: str = "", field: str = "after") -> list[Any]:
+    """The key values inside `cursor`; BAD_PAGINATION unless it was made for this list (its
+    tag and size), with values the database can take."""
+    shown = cursor[:40]
+    values = _cursor_values(cursor, field)
+    if len(values) != size + 1 or values[0] != tag:
+        raise BadPagination(f"Cursor {shown!r} does not belong to this list.", field=field)
     try:
-        return [_decode_value(v) for v in values[1:]]
-    except (ValueError, TypeError) as exc:
-        raise BadPagination(f"Cursor {cursor!r} is not valid.", field=field) from exc
+        decoded = [_decode_value(v) for v in values[1:]]
+        if not all(_plain(v) or isinstance(v, date) for v in decoded):
+            raise ValueError("not a key value")
+    except (ValueError, TypeError, KeyError) as exc:
+        raise BadPagination(f"Cursor {shown!r} is not valid.", field=field) from exc
+    return decoded
 
 
 def _check_tag(cursor: str, tag: str, field: str) -> None:
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise BadPagination(f"Cursor {cursor!r} is not valid.", field=field) from exc
-    if not isinstance(values, list) or not values or values[0] != tag:
-        raise BadPagination(f"Cursor {cursor!r} does not belong to this list.", field=field)
+    if _cursor_values(cursor, field)[0] != tag:
+        raise BadPagination(f"Cursor {cursor[:40]!r} does not belong to this list.", field=field)
 
 
 def _python_type(key: SortKey) -> type | None:

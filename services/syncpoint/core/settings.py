@@ -56,6 +56,12 @@ class Settings(BaseSettings):
         description="Analysis results kept per API process, keyed by data version, asOf day and "
         "parameters (0: recompute on every request).",
     )
+    sqlite_busy_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a SQLite writer waits for the write lock before the request "
+        "answers DATABASE_UNAVAILABLE (writers queue for the lock, one at a time).",
+    )
     workers: int | None = Field(
         default=None,
         ge=1,

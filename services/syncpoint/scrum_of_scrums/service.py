@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +24,7 @@ from syncpoint.core.errors import (
     require_found,
 )
 from syncpoint.core.models import utcnow
+from syncpoint.core.validation_inputs import time_zone
 from syncpoint.scrum_of_scrums import repository as repo
 from syncpoint.scrum_of_scrums.access import require_facilitation
 from syncpoint.scrum_of_scrums.models import Forum, ForumMember, Weekday
@@ -58,13 +58,7 @@ def _name(value: str) -> str:
 
 
 def _time_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise DomainError(f"Unknown time zone {value!r}.", field="timeZone") from exc
-    if value not in available_timezones() and value != "UTC":
-        raise DomainError(f"Unknown time zone {value!r}.", field="timeZone")
-    return value
+    return time_zone(value)
 
 
 def _weekdays(days: Sequence[Weekday]) -> list[str]:

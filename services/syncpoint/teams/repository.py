@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.core.loaders import rows_by_ids, rows_by_parent
+from syncpoint.core.validation_inputs import search_pattern
 from syncpoint.teams.models import (
     Framework,
     Group,
@@ -143,8 +144,13 @@ def teams_query(flt: TeamFilter) -> Select[Any]:
         else:
             stmt = stmt.where(Team.group_id == flt.group_id)
     if flt.search:
-        pattern = f"%{flt.search.lower()}%"
-        stmt = stmt.where(or_(func.lower(Team.name).like(pattern), Team.slug.like(pattern)))
+        pattern = search_pattern(flt.search.lower(), "filter.search")
+        stmt = stmt.where(
+            or_(
+                func.lower(Team.name).like(pattern, escape="\\"),
+                Team.slug.like(pattern, escape="\\"),
+            )
+        )
     return stmt
 
 
@@ -162,9 +168,12 @@ def people_query(*, search: str | None, team_id: int | None, include_archived: b
     if not include_archived:
         stmt = stmt.where(Person.archived_at.is_(None))
     if search:
-        pattern = f"%{search.lower()}%"
+        pattern = search_pattern(search.lower())
         stmt = stmt.where(
-            or_(func.lower(Person.name).like(pattern), func.lower(Person.email).like(pattern))
+            or_(
+                func.lower(Person.name).like(pattern, escape="\\"),
+                func.lower(Person.email).like(pattern, escape="\\"),
+            )
         )
     if team_id is not None:
         members = select(Membership.person_id).where(

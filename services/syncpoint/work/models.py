@@ -122,3 +122,13 @@ class ItemChange(IdMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ItemKeyCounter(Base):
+    """The last number given to an item key of a prefix ("RANK" -> RANK-41): one row per prefix,
+    bumped atomically, so concurrent creations never pick the same key (migration 0007)."""
+
+    __tablename__ = "item_key_counters"
+
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)

@@ -23,7 +23,9 @@ from syncpoint.core.errors import (
     require_found,
 )
 from syncpoint.core.models import utcnow
+from syncpoint.core.validation_inputs import check_texts
 from syncpoint.teams.models import Team
+from syncpoint.work import keys
 from syncpoint.work import repository as repo
 from syncpoint.work.criteria import describe
 from syncpoint.work.history import record_change
@@ -100,6 +102,7 @@ def _noted(problems: Problems, check: Callable[[], T], fallback: T) -> T:
 
 
 def _apply_values(item: BacklogItem, values: Mapping[str, Any], problems: Problems) -> None:
+    check_texts(values)
     if "title" in values:
         item.title = _noted(problems, lambda: required_text(values["title"], "title"), item.title)
     if "description" in values:
@@ -166,11 +169,11 @@ def _key_format(key: str) -> str:
 
 async def _key(session: AsyncSession, team: Team, key: str | None) -> str:
     if key is None:
-        prefix = key_prefix(team.slug)
-        return f"{prefix}-{await repo.next_key_number(session, prefix)}"
+        return await keys.next_key(session, key_prefix(team.slug))
     key = _key_format(key)
     if await repo.key_taken(session, key):
         raise DuplicateError(f"An item with key {key!r} exists already.", field="key")
+    await keys.note_explicit_key(session, key)
     return key
 
 

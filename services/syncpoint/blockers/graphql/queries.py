@@ -22,7 +22,7 @@ from syncpoint.blockers.impact import keyed_by_impact
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.clock import today
 from syncpoint.core.errors import DomainError
-from syncpoint.core.ids import decode_id, decode_optional
+from syncpoint.core.ids import decode_id, decode_ids, decode_optional
 from syncpoint.core.models import utcnow
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate, paginate_list
 from syncpoint.insights.analyses import analyses_of
@@ -71,9 +71,7 @@ async def _filter(info: Info, f: BlockerFilterInput) -> repo.BlockerFilter:
         raise DomainError("olderThanDays cannot be negative.", field="filter.olderThanDays")
     return repo.BlockerFilter(
         team_ids=(
-            [decode_id(t, "Team", "filter.teamIds") for t in f.team_ids]
-            if f.team_ids is not None
-            else None
+            decode_ids(f.team_ids, "Team", "filter.teamIds") if f.team_ids is not None else None
         ),
         forum_team_ids=forum_teams,
         forum_ids=forum_ids,

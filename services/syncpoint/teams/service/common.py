@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +14,7 @@ from syncpoint.core.errors import (
     ErrorCode,
     require_found,
 )
+from syncpoint.core.validation_inputs import time_zone
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -58,16 +58,7 @@ def clean_slug(value: str) -> str:
 
 
 def clean_time_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise DomainError(
-            f"Unknown time zone {value!r} (use an IANA name such as Europe/Berlin).",
-            field="timeZone",
-        ) from exc
-    if value not in available_timezones() and value != "UTC":
-        raise DomainError(f"Unknown time zone {value!r}.", field="timeZone")
-    return value
+    return time_zone(value)
 
 
 def clean_channels(value: list[str]) -> list[str]:

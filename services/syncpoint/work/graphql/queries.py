@@ -9,7 +9,7 @@ from strawberry.types import Info
 from syncpoint.cadence.calendar import sprint_by_node_id
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.errors import NotFoundError
-from syncpoint.core.ids import decode_id
+from syncpoint.core.ids import decode_ids
 from syncpoint.core.pagination import Connection, PageArgs, paginate
 from syncpoint.work import repository as repo
 from syncpoint.work.graphql.types import BacklogItemOrder, BacklogItemType, ItemKind, ItemStatus
@@ -47,9 +47,7 @@ async def _filter(info: Info, f: BacklogItemFilter) -> repo.ItemFilter:
         sprint_id = view.stored_id if view.stored_id is not None else -1
     return repo.ItemFilter(
         team_ids=(
-            [decode_id(t, "Team", "filter.teamIds") for t in f.team_ids]
-            if f.team_ids is not None
-            else None
+            decode_ids(f.team_ids, "Team", "filter.teamIds") if f.team_ids is not None else None
         ),
         kinds=f.kinds,
         statuses=f.statuses,

@@ -58,6 +58,7 @@ def _recorded(result: slo.RecordResult) -> i.MeasurementsRecorded:
 
 async def _request_type(session: SerialSession, row: m.ProductRequest) -> ProductRequestType:
     dependency = await session.get(Dependency, row.dependency_id)
+    assert dependency is not None  # a request's dependency is kept with it (foreign key)
     return ProductRequestType.of(dependency, row)
 
 

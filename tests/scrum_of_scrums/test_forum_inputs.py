@@ -93,7 +93,7 @@ async def test_a_refused_forum_reports_every_problem_at_once(api, session):
         ("facilitatorId", "NOT_FOUND"),
         ("parentId", "NOT_FOUND"),
         ("weekdays", "REQUIRED"),
-        ("timeZone", "INVALID"),
+        ("timeZone", "INVALID_TIMEZONE"),
         ("durationMinutes", "INVALID"),
     }
 

@@ -52,6 +52,7 @@ BAD_IMPORTS = [
     ("insights/snapshot.py", "syncpoint.scrum_of_scrums.models", "contexts depend downwards"),
     ("auth/service.py", "syncpoint.audit.models", "contexts depend downwards"),
     ("work/graphql/types.py", "syncpoint.insights.analyses", "contexts depend downwards"),
+    ("web/pages.py", "syncpoint.schema", "contexts depend downwards"),
 ]
 
 

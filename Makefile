@@ -30,6 +30,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check services tests migrations benchmarks
 	$(BIN)/ruff format --check services tests migrations benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

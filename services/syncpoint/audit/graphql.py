@@ -14,11 +14,11 @@ from typing import Any
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from syncpoint.audit import models
 from syncpoint.audit.service import AuditFilter, entries_query
 from syncpoint.core.auth import POLICY, Access, Role, allowed, query_policy
+from syncpoint.core.context import Info
 from syncpoint.core.errors import ErrorCode, SyncpointError
 from syncpoint.core.ids import GlobalIdError, decode_global_id, decode_id
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate

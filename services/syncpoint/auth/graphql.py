@@ -6,10 +6,10 @@ from datetime import datetime
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.auth.models import ApiToken
 from syncpoint.core.auth import Actor, Role, allowed, read_policy
+from syncpoint.core.context import Info
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
 

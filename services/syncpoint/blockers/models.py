@@ -9,8 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncpoint.analysis.model import ItemStatus
-from syncpoint.core.models import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
-from syncpoint.teams.models import str_enum
+from syncpoint.core.models import Base, IdMixin, TimestampMixin, VersionedMixin, str_enum, utcnow
 
 
 class BlockerCategory(StrEnum):

@@ -8,8 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syncpoint.core.models import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
-from syncpoint.teams.models import str_enum
+from syncpoint.core.models import Base, IdMixin, TimestampMixin, VersionedMixin, str_enum, utcnow
 
 
 class SprintState(StrEnum):

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.permission import BasePermission
-from strawberry.types import Info
 
 from syncpoint.core.errors import AuthenticationRequired, PermissionDenied
 from syncpoint.core.refusals import Refusal, note_refusal
+
+if TYPE_CHECKING:  # core.context imports this module
+    from syncpoint.core.context import Info
 
 
 @strawberry.enum(description="What a token lets its holder do (one role per token).")

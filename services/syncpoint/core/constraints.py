@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from syncpoint.core.errors import ErrorCode, UserError
 from syncpoint.core.inputs import camel
+from syncpoint.core.models import Base
 
 # SQLSTATE classes of integrity violations (PostgreSQL; asyncpg exposes them as `sqlstate`).
 _SQLSTATE = {
@@ -43,11 +44,16 @@ class _Known:
     columns: tuple[str, ...]
 
 
-@cache
 def _constraints() -> dict[str, _Known]:
-    """Every named constraint of the models, by name."""
-    from syncpoint.models_registry import Base
+    """Every named constraint of the models mapped so far, by name.
 
+    Core knows no context: it reads the shared metadata every context's models register on,
+    and reads it again when more tables have been mapped since."""
+    return _constraints_of(len(Base.metadata.tables))
+
+
+@cache
+def _constraints_of(_tables: int) -> dict[str, _Known]:
     known: dict[str, _Known] = {}
     kinds = {UniqueConstraint: "unique", ForeignKeyConstraint: "foreign_key"}
     for table in Base.metadata.tables.values():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
+import strawberry
 from strawberry.fastapi import BaseContext
 
 from syncpoint.core.auth import Actor
@@ -23,3 +24,7 @@ class Context(BaseContext):
         self.extras: dict[str, Any] = {}
         self.refusals: list[Refusal] = []
         """Actions refused in this request: security events, stored after its transaction."""
+
+
+Info: TypeAlias = strawberry.Info[Context, None]
+"""What every resolver takes: `info.context` is a `Context`, never `Any`."""

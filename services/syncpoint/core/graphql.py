@@ -20,9 +20,10 @@ from strawberry import relay
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.relay.types import GlobalIDValueError
-from strawberry.types import ExecutionContext, ExecutionResult, Info
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from syncpoint.core.auth import allowed, read_policy
+from syncpoint.core.context import Info
 from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
 from syncpoint.core.faults import (
     DATABASE_ERROR_MESSAGE,

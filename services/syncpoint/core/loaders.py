@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,6 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 from strawberry.dataloader import DataLoader
-from strawberry.types import Info
 
 from syncpoint.core.pagination import (
     Connection,
@@ -24,6 +23,9 @@ from syncpoint.core.pagination import (
     paginate_many,
     parent_connection,
 )
+
+if TYPE_CHECKING:  # core.context imports this module
+    from syncpoint.core.context import Info
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -59,6 +61,14 @@ class Loaders:
 
     async def load(self, batch_fn: BatchFn[K, V], key: K) -> V:
         return await self.get(batch_fn).load(key)
+
+    async def referenced(self, batch_fn: BatchFn[K, V | None], key: K) -> V:
+        """The row a stored reference names: it exists (a foreign key holds it), so a missing
+        one is a bug, reported as such rather than as an attribute error on None."""
+        row = await self.get(batch_fn).load(key)
+        if row is None:
+            raise LookupError(f"{batch_fn.__name__}: no row {key!r}, yet a reference names it")
+        return row
 
     async def load_many(self, batch_fn: BatchFn[K, V], keys: Sequence[K]) -> list[V]:
         return list(await self.get(batch_fn).load_many(list(keys)))
@@ -127,7 +137,7 @@ class NestedPage(Generic[N]):
         self.convert = convert
 
     async def page(
-        self, info: Info[Any, Any], parent_id: int, args: PageArgs, *filters: Hashable
+        self, info: Info, parent_id: int, args: PageArgs, *filters: Hashable
     ) -> Connection[N]:
         """The page under `parent_id` (`filters` are passed to `query`)."""
         ctx = info.context

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Enum, Integer, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -73,3 +74,8 @@ class ArchivableMixin:
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+def str_enum(enum_cls: type[StrEnum]) -> Enum:
+    """Enums are stored as strings (portable across SQLite and PostgreSQL, no native types)."""
+    return Enum(enum_cls, native_enum=False, length=32, validate_strings=True)

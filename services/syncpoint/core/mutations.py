@@ -30,12 +30,12 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
-from strawberry.types import Info
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
 from syncpoint.core.auth import Actor, allowed
 from syncpoint.core.constraints import integrity_user_error
+from syncpoint.core.context import Info
 from syncpoint.core.db import SerialSession
 from syncpoint.core.errors import DomainError, ErrorCode, PermissionDenied, UserError
 from syncpoint.core.inputs import check_declared, read_input
@@ -182,7 +182,7 @@ def _user_errors(exc: BaseException) -> list[UserError]:
 
 
 async def run(
-    info: Info[Any, Any],
+    info: Info,
     operation: str,
     input: Any,
     handler: Callable[[Call[Any]], Awaitable[T]],
@@ -268,7 +268,7 @@ def mutation(
         check_declared(input_type, refs)
         result: list[_Result] = []
 
-        async def resolver(info: Info[Any, Any], input: Any) -> Any:
+        async def resolver(info: Info, input: Any) -> Any:
             if not result:
                 result.append(_result_of(payload, convert))
             value, errors = await run(info, operation, input, handler, refs)

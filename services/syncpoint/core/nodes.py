@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from strawberry.types import Info
-
+from syncpoint.core.context import Info
 from syncpoint.core.ids import node_int
 from syncpoint.core.loaders import BatchFn
 

@@ -9,8 +9,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncpoint.analysis.model import DependencyType
-from syncpoint.core.models import Base, IdMixin, TimestampMixin, VersionedMixin
-from syncpoint.teams.models import str_enum
+from syncpoint.core.models import Base, IdMixin, TimestampMixin, VersionedMixin, str_enum
 
 __all__ = ["DependencyType"]
 

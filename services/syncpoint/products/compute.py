@@ -16,13 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.contention import ContentionWindow, Reservation, find_contention
 from syncpoint.analysis.model import CLOSED_STATUSES
-from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerSeverity
-from syncpoint.blockers.service import raise_blocker, resolve_by_source_prefix
 from syncpoint.core.auth import Actor
 from syncpoint.core.errors import DomainError, ErrorCode, Problems, check_version, require_found
 from syncpoint.core.models import utcnow
 from syncpoint.products import repository as repo
 from syncpoint.products.common import CANCEL_RESERVATION, RESERVE_COMPUTE, live_product, live_team
+from syncpoint.products.events import (
+    CalledFor,
+    Concern,
+    SystemBlockersCalledFor,
+    call_for_blockers,
+)
 from syncpoint.products.models import ComputeReservation, Product, ProductKind, ReservationStatus
 from syncpoint.work.models import BacklogItem
 
@@ -32,8 +36,8 @@ MAX_RESERVATION = timedelta(days=366)
 @dataclass
 class ContentionCheck:
     windows: list[ContentionWindow]
-    raised: list[Blocker]
-    resolved: list[Blocker]
+    raised: list[int]
+    resolved: list[int]
 
 
 def contention_source_key(product_id: int, window: ContentionWindow, item_id: int) -> str:
@@ -194,33 +198,27 @@ async def evaluate_contention(
     rows = await repo.active_reservations(session, product.id, now or utcnow(), None)
     capacity = product.capacity_units
     windows = [] if capacity is None else find_contention([_plain(r) for r in rows], capacity)
-    prefix = f"contention:{product.id}:"
-    open_keys = await repo.open_blocker_keys(session, prefix)
-    keep: set[str] = set()
-    raised: list[Blocker] = []
-    for window in windows:
-        teams = len(window.team_ids)
-        for item_id in window.item_ids:
-            key = contention_source_key(product.id, window, item_id)
-            keep.add(key)
-            if key in open_keys:
-                continue
-            raised.append(
-                await raise_blocker(
-                    session,
-                    category=BlockerCategory.COMPUTE_CONTENTION,
-                    severity=BlockerSeverity.MEDIUM,
-                    title=f"{product.name} over-committed from {window.start:%Y-%m-%d %H:%M}",
-                    description=(
-                        f"{window.peak_units} of {window.capacity} units reserved "
-                        f"(excess {window.excess}) from {window.start:%Y-%m-%d %H:%M} to "
-                        f"{window.end:%Y-%m-%d %H:%M} UTC by {teams} team(s)."
-                    ),
-                    item_id=item_id,
-                    source_key=key,
-                )
-            )
-    resolved = await resolve_by_source_prefix(
-        session, prefix, keep=keep, note="The contention is gone."
+    called_for = [
+        CalledFor(
+            source_key=contention_source_key(product.id, window, item_id),
+            item_id=item_id,
+            title=f"{product.name} over-committed from {window.start:%Y-%m-%d %H:%M}",
+            description=(
+                f"{window.peak_units} of {window.capacity} units reserved "
+                f"(excess {window.excess}) from {window.start:%Y-%m-%d %H:%M} to "
+                f"{window.end:%Y-%m-%d %H:%M} UTC by {len(window.team_ids)} team(s)."
+            ),
+        )
+        for window in windows
+        for item_id in window.item_ids
+    ]
+    outcome = await call_for_blockers(
+        session,
+        SystemBlockersCalledFor(
+            Concern.COMPUTE_CONTENTION,
+            f"contention:{product.id}:",
+            called_for,
+            note="The contention is gone.",
+        ),
     )
-    return ContentionCheck(windows, raised, resolved)
+    return ContentionCheck(windows, outcome.raised, outcome.resolved)

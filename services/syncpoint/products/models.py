@@ -24,9 +24,9 @@ from syncpoint.core.models import (
     IdMixin,
     TimestampMixin,
     VersionedMixin,
+    str_enum,
     utcnow,
 )
-from syncpoint.teams.models import str_enum
 
 
 class ProductKind(StrEnum):

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from syncpoint.analysis.model import ItemStatus
-from syncpoint.blockers.models import Blocker, BlockerStatus
 from syncpoint.cadence.models import Cadence
 from syncpoint.core.loaders import by_key, rows_by_ids, rows_by_parent
 from syncpoint.dependencies.models import Dependency, DependencyStatus
@@ -341,13 +340,3 @@ async def sprint_length_by_team(
     for team_id, length, _effective in rows:
         lengths[team_id] = length  # later rows (newer cadences) win
     return lengths
-
-
-async def open_blocker_keys(session: AsyncSession, prefix: str) -> set[str]:
-    """Source keys of the open system blockers starting with `prefix`."""
-    rows = await session.scalars(
-        select(Blocker.source_key).where(
-            Blocker.source_key.like(f"{prefix}%"), Blocker.status == BlockerStatus.OPEN
-        )
-    )
-    return {key for key in rows if key is not None}

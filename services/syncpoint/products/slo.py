@@ -17,13 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.error_budget import Compliance, Observation, compliance, window_bounds
 from syncpoint.analysis.model import ItemStatus
-from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerSeverity
-from syncpoint.blockers.service import raise_blocker, resolve_by_source_prefix
 from syncpoint.core.auth import Actor
 from syncpoint.core.errors import DomainError, DuplicateError, ErrorCode
 from syncpoint.core.models import utcnow
 from syncpoint.products import repository as repo
 from syncpoint.products.common import RECORD_MEASUREMENTS, live_product
+from syncpoint.products.events import (
+    CalledFor,
+    Concern,
+    SystemBlockersCalledFor,
+    call_for_blockers,
+)
 from syncpoint.products.models import Product, SliMeasurement, SloObjective
 from syncpoint.products.objectives import THRESHOLD_INDICATORS, to_spec
 
@@ -53,8 +57,9 @@ class ObjectiveStatus:
 @dataclass
 class Evaluation:
     statuses: list[ObjectiveStatus] = field(default_factory=list)
-    raised: list[Blocker] = field(default_factory=list)
-    resolved: list[Blocker] = field(default_factory=list)
+    raised: list[int] = field(default_factory=list)
+    """Ids of the blockers raised (by the blockers context, on the event below)."""
+    resolved: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -221,39 +226,37 @@ async def evaluate_slos(session: AsyncSession, product: Product, at: datetime) -
     statuses = await product_statuses(session, product.id, at)
     breached = [s for s in statuses if s.compliance.breached]
     items = await repo.affected_consumer_items(session, product.id) if breached else []
-    prefix = f"sla:{product.id}:"
-    open_keys = await repo.open_blocker_keys(session, prefix)
-    keep: set[str] = set()
-    raised: list[Blocker] = []
-    for status in breached:
-        for item in items:
-            key = sla_source_key(product.id, status.objective.objective_key, item.id)
-            if key in open_keys:
-                keep.add(key)
-            elif item.status is ItemStatus.IN_PROGRESS:
-                keep.add(key)
-                raised.append(await _raise(session, product, status, item.id, key))
-    resolved = await resolve_by_source_prefix(
-        session, prefix, keep=keep, note="The objective recovered (or left the SLA)."
+    # An open blocker stays while the breach lasts; a new one is raised only on work in progress.
+    called_for = [
+        _breach(product, status, item.id, raise_new=item.status is ItemStatus.IN_PROGRESS)
+        for status in breached
+        for item in items
+    ]
+    outcome = await call_for_blockers(
+        session,
+        SystemBlockersCalledFor(
+            Concern.SLA_BREACH,
+            f"sla:{product.id}:",
+            called_for,
+            note="The objective recovered (or left the SLA).",
+        ),
     )
-    return Evaluation(statuses, raised, resolved)
+    return Evaluation(statuses, outcome.raised, outcome.resolved)
 
 
-async def _raise(
-    session: AsyncSession, product: Product, status: ObjectiveStatus, item_id: int, key: str
-) -> Blocker:
+def _breach(
+    product: Product, status: ObjectiveStatus, item_id: int, *, raise_new: bool
+) -> CalledFor:
     c, objective = status.compliance, status.objective
     sli = f"{c.sli:.2%}" if c.sli is not None else "-"
-    return await raise_blocker(
-        session,
-        category=BlockerCategory.SLA_BREACH,
-        severity=BlockerSeverity.HIGH,
+    return CalledFor(
+        source_key=sla_source_key(product.id, objective.objective_key, item_id),
+        item_id=item_id,
         title=f"{product.name}: {objective.name} breached",
         description=(
             f"SLI {sli} against a target of {objective.target:.2%} over "
             f"{objective.window_days} days; error budget remaining {c.budget_remaining:.0%}, "
             f"burn rate {c.burn_rate or 0:.1f}x."
         ),
-        item_id=item_id,
-        source_key=key,
+        raise_new=raise_new,
     )

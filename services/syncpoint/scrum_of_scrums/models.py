@@ -15,9 +15,9 @@ from syncpoint.core.models import (
     IdMixin,
     TimestampMixin,
     VersionedMixin,
+    str_enum,
     utcnow,
 )
-from syncpoint.teams.models import str_enum
 
 
 class Weekday(StrEnum):

@@ -6,11 +6,18 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncpoint.analysis.model import Framework, InteractionMode
-from syncpoint.core.models import ArchivableMixin, Base, IdMixin, TimestampMixin, VersionedMixin
+from syncpoint.core.models import (
+    ArchivableMixin,
+    Base,
+    IdMixin,
+    TimestampMixin,
+    VersionedMixin,
+    str_enum,
+)
 
 
 class GroupKind(StrEnum):
@@ -38,11 +45,6 @@ class MembershipRole(StrEnum):
     ANALYST = "ANALYST"
     DOMAIN_EXPERT = "DOMAIN_EXPERT"
     OTHER = "OTHER"
-
-
-def str_enum(enum_cls: type[StrEnum]) -> Enum:
-    """Enums are stored as strings (portable across SQLite and PostgreSQL, no native types)."""
-    return Enum(enum_cls, native_enum=False, length=32, validate_strings=True)
 
 
 class Group(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, Base):

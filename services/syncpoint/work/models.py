@@ -10,8 +10,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncpoint.analysis.model import ItemKind, ItemStatus
-from syncpoint.core.models import Base, IdMixin, TimestampMixin, VersionedMixin, utcnow
-from syncpoint.teams.models import str_enum
+from syncpoint.core.models import Base, IdMixin, TimestampMixin, VersionedMixin, str_enum, utcnow
 
 __all__ = ["ItemKind", "ItemStatus"]
 

@@ -7,7 +7,6 @@ from enum import Enum
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.blockers import models
 from syncpoint.blockers import repository as repo
@@ -21,6 +20,7 @@ from syncpoint.blockers.graphql.types import (
 from syncpoint.blockers.impact import keyed_by_impact
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.errors import DomainError
 from syncpoint.core.ids import decode_id, decode_ids, decode_optional
 from syncpoint.core.models import utcnow

@@ -11,11 +11,11 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.blockers.graphql.types import BlockerEventType
 from syncpoint.blockers.models import BlockerEvent
 from syncpoint.core.auth import allowed, read_policy
+from syncpoint.core.context import Info
 from syncpoint.core.errors import ErrorCode, NotFoundError, SyncpointError
 from syncpoint.core.ids import decode_id
 from syncpoint.events.messages import BlockerEventMessage

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.blockers import models
 from syncpoint.blockers import repository as repo
 from syncpoint.blockers.impact import Impact, age_days, blocker_impact
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey
@@ -161,7 +161,7 @@ class BlockerEventType(LoadedNode, relay.Node):
 
     @strawberry.field
     async def blocker(self, info: Info) -> BlockerType:
-        row = await info.context.loaders.load(repo.blockers_by_ids, self.blocker_id)
+        row = await info.context.loaders.referenced(repo.blockers_by_ids, self.blocker_id)
         return BlockerType.from_model(row)
 
 
@@ -217,7 +217,7 @@ class BlockerType(LoadedNode, relay.Node):
 
     @strawberry.field(description="The blocked team (the item's team for an item blocker).")
     async def team(self, info: Info) -> TeamType:
-        row = await info.context.loaders.load(teams_repo.teams_by_ids, self.model.team_id)
+        row = await info.context.loaders.referenced(teams_repo.teams_by_ids, self.model.team_id)
         return TeamType.from_model(row)
 
     @strawberry.field

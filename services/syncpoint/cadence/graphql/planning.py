@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
-from strawberry.types import Info
 
 from syncpoint.cadence import repository as repo
 from syncpoint.cadence.graphql.types import (
@@ -21,6 +20,7 @@ from syncpoint.cadence.graphql.types import (
     sprint_stats,
     team_sprint_views,
 )
+from syncpoint.core.context import Info
 from syncpoint.core.errors import DomainError
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.pagination import Connection, PageArgs, SortKey

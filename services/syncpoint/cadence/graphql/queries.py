@@ -7,7 +7,6 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.cadence.graphql.planning import TeamPlanningType, check_last_n
 from syncpoint.cadence.graphql.types import (
@@ -18,6 +17,7 @@ from syncpoint.cadence.graphql.types import (
     team_sprint_views,
 )
 from syncpoint.core.auth import allowed, read_policy
+from syncpoint.core.context import Info
 from syncpoint.core.errors import require_found
 from syncpoint.core.ids import decode_id
 from syncpoint.teams import repository as teams_repo

@@ -8,12 +8,12 @@ from datetime import date, datetime
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.cadence import calendar, models
 from syncpoint.cadence import repository as repo
 from syncpoint.cadence.calendar import SprintView
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.pagination import Connection, PageArgs, order_tag, paginate_list
 from syncpoint.teams.graphql.types import PersonType, TeamType
@@ -188,7 +188,7 @@ class CarryOverType:
 
     @strawberry.field
     async def item(self, info: Info) -> BacklogItemType:
-        row = await info.context.loaders.load(work_repo.items_by_ids, self.item_id)
+        row = await info.context.loaders.referenced(work_repo.items_by_ids, self.item_id)
         return BacklogItemType.from_model(row)
 
     @strawberry.field

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.analysis.timing import AvailabilityRule as Rule
 from syncpoint.analysis.timing import DependencyTiming, dependency_timing
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.dependencies import models
 from syncpoint.dependencies import repository as repo
@@ -83,7 +83,7 @@ class DependencyNode(LoadedNode, relay.Node):
 
     @strawberry.field
     async def consumer(self, info: Info) -> BacklogItemType:
-        row = await info.context.loaders.load(work_repo.items_by_ids, self.consumer_item_id)
+        row = await info.context.loaders.referenced(work_repo.items_by_ids, self.consumer_item_id)
         return BacklogItemType.from_model(row)
 
     @strawberry.field(description="Null for a request to a product with no provider item yet.")
@@ -95,7 +95,7 @@ class DependencyNode(LoadedNode, relay.Node):
 
     @strawberry.field
     async def consumer_team(self, info: Info) -> TeamType:
-        row = await info.context.loaders.load(work_repo.items_by_ids, self.consumer_item_id)
+        row = await info.context.loaders.referenced(work_repo.items_by_ids, self.consumer_item_id)
         return await team(info, row.team_id)
 
     @strawberry.field(description="The provider item's team, or the product's owner team.")

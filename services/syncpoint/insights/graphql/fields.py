@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from strawberry.types import Info
-
+from syncpoint.core.context import Info
 from syncpoint.insights.analyses import analyses_of
 from syncpoint.insights.graphql.flag_types import FlagType, flag_list
 from syncpoint.insights.graphql.types import IntegrationPointRiskType

@@ -8,9 +8,9 @@ from typing import Any, cast
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from syncpoint.analysis.flags import Flag, FlagCode, SubjectKind
+from syncpoint.core.context import Info
 from syncpoint.core.pagination import Connection, PageArgs, paginate_list
 from syncpoint.insights.graphql.enums import FlagCodeEnum, FlagSeverityEnum, FlagSubjectKindEnum
 from syncpoint.teams import repository as teams_repo

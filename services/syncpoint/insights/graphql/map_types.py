@@ -7,9 +7,9 @@ from datetime import date
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.analysis.graph import Bottleneck, DependencyMap, MapEdge, MapNode
+from syncpoint.core.context import Info
 from syncpoint.insights.exports import MapFormat, render
 from syncpoint.insights.graphql.enums import FlagCodeEnum, MapFormatEnum, MapLevelEnum, MapNodeKind
 from syncpoint.insights.graphql.flag_types import gid, load_teams

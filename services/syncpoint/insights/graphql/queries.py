@@ -7,11 +7,11 @@ from datetime import date
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.analysis.graph import MapLevel
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.ids import decode_id, decode_optional
 from syncpoint.core.pagination import MAX_PAGE
 from syncpoint.insights.analyses import analyses_of

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.analysis.graph import BlastRadius, PathStep
 from syncpoint.analysis.integration import TeamReadiness
+from syncpoint.core.context import Info
 from syncpoint.insights.graphql.flag_types import FlagType, flag_list, gid, load_teams
 from syncpoint.insights.service import IntegrationRisk, TeamAlignment
 from syncpoint.teams.graphql.types import TeamType

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import strawberry
 from strawberry import relay
 
-from syncpoint.blockers.models import Blocker
 from syncpoint.core.db import SerialSession
 from syncpoint.core.mutations import Call, mutation
 from syncpoint.dependencies.models import Dependency
@@ -41,8 +40,8 @@ def _draft(o: i.SloObjectiveInput) -> ObjectiveDraft:
     )
 
 
-def _blocker_ids(blockers: Sequence[Blocker]) -> list[relay.GlobalID]:
-    return [relay.GlobalID("Blocker", str(b.id)) for b in blockers]
+def _blocker_ids(ids: Sequence[int]) -> list[relay.GlobalID]:
+    return [relay.GlobalID("Blocker", str(i)) for i in ids]
 
 
 def _recorded(result: slo.RecordResult) -> i.MeasurementsRecorded:

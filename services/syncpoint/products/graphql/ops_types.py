@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.analysis.contention import ContentionWindow
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.nodes import LoadedNode, node_ints
 from syncpoint.dependencies import repository as dependencies_repo
 from syncpoint.dependencies.models import Dependency
@@ -38,12 +38,14 @@ RequestState = strawberry.enum(
 
 async def _item(info: Info, item_id: int) -> BacklogItemType:
     return BacklogItemType.from_model(
-        await info.context.loaders.load(work_repo.items_by_ids, item_id)
+        await info.context.loaders.referenced(work_repo.items_by_ids, item_id)
     )
 
 
 async def _team(info: Info, team_id: int) -> TeamType:
-    return TeamType.from_model(await info.context.loaders.load(teams_repo.teams_by_ids, team_id))
+    return TeamType.from_model(
+        await info.context.loaders.referenced(teams_repo.teams_by_ids, team_id)
+    )
 
 
 @strawberry.type(
@@ -94,7 +96,7 @@ class ProductRequestType(relay.Node):
     async def dependency(self, info: Info) -> DependencyRef:
         from syncpoint.dependencies.graphql.types import DependencyNode
 
-        row = await info.context.loaders.load(dependencies_repo.dependencies_by_ids, self.id)
+        row = await info.context.loaders.referenced(dependencies_repo.dependencies_by_ids, self.id)
         return DependencyNode.from_model(row)
 
     @strawberry.field
@@ -111,7 +113,7 @@ class ProductRequestType(relay.Node):
 
     @strawberry.field
     async def consumer_team(self, info: Info) -> TeamType:
-        item = await info.context.loaders.load(work_repo.items_by_ids, self.consumer_item_id)
+        item = await info.context.loaders.referenced(work_repo.items_by_ids, self.consumer_item_id)
         return await _team(info, item.team_id)
 
     @strawberry.field(description="Triage due date under the current SLA (null: no promise).")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.core.auth import allowed, read_policy
+from syncpoint.core.context import Info
 from syncpoint.core.ids import decode_optional
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
 from syncpoint.products import models

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.analysis.error_budget import ComplianceStatus as ComplianceStatusEnum
+from syncpoint.core.context import Info
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.products import models
 from syncpoint.products import repository as repo
@@ -148,7 +148,7 @@ class SlaVersionType(LoadedNode, relay.Node):
     async def product(self, info: Info) -> Product:
         from syncpoint.products.graphql.types import ProductType
 
-        row = await info.context.loaders.load(repo.products_by_ids, self.product_id)
+        row = await info.context.loaders.referenced(repo.products_by_ids, self.product_id)
         return ProductType.from_model(row)
 
     @strawberry.field

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
+from syncpoint.core.context import Info
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.models import utcnow
 from syncpoint.core.nodes import LoadedNode
@@ -77,12 +77,12 @@ class ProductSubscriptionType(LoadedNode, relay.Node):
 
     @strawberry.field
     async def team(self, info: Info) -> TeamType:
-        row = await info.context.loaders.load(teams_repo.teams_by_ids, self.team_id)
+        row = await info.context.loaders.referenced(teams_repo.teams_by_ids, self.team_id)
         return TeamType.from_model(row)
 
     @strawberry.field
     async def product(self, info: Info) -> ProductType:
-        row = await info.context.loaders.load(repo.products_by_ids, self.product_id)
+        row = await info.context.loaders.referenced(repo.products_by_ids, self.product_id)
         return ProductType.from_model(row)
 
 
@@ -122,7 +122,7 @@ class ProductType(LoadedNode, relay.Node):
 
     @strawberry.field
     async def owner_team(self, info: Info) -> TeamType:
-        row = await info.context.loaders.load(teams_repo.teams_by_ids, self.owner_team_id)
+        row = await info.context.loaders.referenced(teams_repo.teams_by_ids, self.owner_team_id)
         return TeamType.from_model(row)
 
     @strawberry.field(description="The SLA in force: the latest published version.")
@@ -221,7 +221,7 @@ class ProductType(LoadedNode, relay.Node):
         from_: Annotated[datetime, strawberry.argument(name="from")],
         to: datetime,
     ) -> list[ContentionWindowType]:
-        product = await info.context.loaders.load(repo.products_by_ids, self.id)
+        product = await info.context.loaders.referenced(repo.products_by_ids, self.id)
         windows = await contention(info.context.session, product, from_, to)
         return [ContentionWindowType.of(w) for w in windows]
 

@@ -8,9 +8,9 @@ from typing import Any
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from syncpoint.analysis.agenda import Section
+from syncpoint.core.context import Info
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
 

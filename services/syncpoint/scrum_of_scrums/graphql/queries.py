@@ -7,10 +7,10 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.ids import decode_id, decode_optional
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
 from syncpoint.insights.analyses import analyses_of

@@ -6,11 +6,11 @@ from datetime import date, datetime, time
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.blockers import repository as blockers_repo
 from syncpoint.blockers.graphql.types import BlockerType
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey
@@ -160,7 +160,7 @@ class ForumMemberType(LoadedNode, relay.Node):
 
     @strawberry.field
     async def team(self, info: Info) -> TeamType:
-        row = await info.context.loaders.load(teams_repo.teams_by_ids, self.model.team_id)
+        row = await info.context.loaders.referenced(teams_repo.teams_by_ids, self.model.team_id)
         return TeamType.from_model(row)
 
     @strawberry.field

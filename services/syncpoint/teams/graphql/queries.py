@@ -6,9 +6,9 @@ from enum import Enum
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.core.auth import allowed, read_policy
+from syncpoint.core.context import Info
 from syncpoint.core.ids import decode_id, decode_optional
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
 from syncpoint.teams import models

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey
@@ -132,7 +132,7 @@ class TeamType(LoadedNode, relay.Node):
 
     @strawberry.field
     async def group(self, info: Info) -> GroupType:
-        row = await info.context.loaders.load(repo.groups_by_ids, self.group_id)
+        row = await info.context.loaders.referenced(repo.groups_by_ids, self.group_id)
         return GroupType.from_model(row)
 
     @strawberry.field(description="The team's group and its ancestors, root first.")
@@ -239,12 +239,14 @@ class MembershipType(LoadedNode, relay.Node):
     @strawberry.field
     async def person(self, info: Info) -> PersonType:
         return PersonType.from_model(
-            await info.context.loaders.load(repo.people_by_ids, self.person_id)
+            await info.context.loaders.referenced(repo.people_by_ids, self.person_id)
         )
 
     @strawberry.field
     async def team(self, info: Info) -> TeamType:
-        return TeamType.from_model(await info.context.loaders.load(repo.teams_by_ids, self.team_id))
+        return TeamType.from_model(
+            await info.context.loaders.referenced(repo.teams_by_ids, self.team_id)
+        )
 
 
 @strawberry.type(
@@ -280,13 +282,13 @@ class InteractionType(LoadedNode, relay.Node):
     @strawberry.field
     async def team(self, info: Info) -> TeamType:
         return TeamType.from_model(
-            await info.context.loaders.load(repo.teams_by_ids, self.model.team_id)
+            await info.context.loaders.referenced(repo.teams_by_ids, self.model.team_id)
         )
 
     @strawberry.field
     async def partner(self, info: Info) -> TeamType:
         return TeamType.from_model(
-            await info.context.loaders.load(repo.teams_by_ids, self.model.partner_id)
+            await info.context.loaders.referenced(repo.teams_by_ids, self.model.partner_id)
         )
 
     @strawberry.field(

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
+from syncpoint.core.context import Info
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import PersonType, TeamType
@@ -27,7 +27,9 @@ async def person(info: Info, person_id: int | None) -> PersonType | None:
 
 
 async def team(info: Info, team_id: int) -> TeamType:
-    return TeamType.from_model(await info.context.loaders.load(teams_repo.teams_by_ids, team_id))
+    return TeamType.from_model(
+        await info.context.loaders.referenced(teams_repo.teams_by_ids, team_id)
+    )
 
 
 @strawberry.type(name="MetricValue", description="One metric of an evaluation run.")

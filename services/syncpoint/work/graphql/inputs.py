@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
+from syncpoint.core.context import Info
 from syncpoint.core.errors import UserError
 from syncpoint.core.inputs import optional, ref
 from syncpoint.work import repository as repo

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.cadence.calendar import sprint_by_node_id
 from syncpoint.core.auth import allowed, read_policy
+from syncpoint.core.context import Info
 from syncpoint.core.errors import NotFoundError
 from syncpoint.core.ids import decode_ids
 from syncpoint.core.pagination import Connection, PageArgs, paginate

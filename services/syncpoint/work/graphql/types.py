@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from syncpoint.analysis.model import CLOSED_STATUSES, RESEARCH_KINDS
 from syncpoint.core.clock import today
+from syncpoint.core.context import Info
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey

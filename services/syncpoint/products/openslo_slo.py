@@ -354,6 +354,7 @@ def _time_window(doc: Doc, spec: dict[str, Any]) -> dict[str, Any]:
         return {"window_days": days, "window_type": WindowType.ROLLING}
     start_value = get(window, "calendar.startTime", (str, datetime))
     zone = get(window, "calendar.timeZone", str)
+    zone = "UTC" if zone == "Etc/UTC" else zone  # how the export spells UTC for the schema
     try:
         tz = ZoneInfo(zone)
     except (ValueError, KeyError) as exc:

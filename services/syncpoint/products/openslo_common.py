@@ -80,6 +80,16 @@ def get(obj: Any, path: str, kind: type | tuple[type, ...], required: bool = Tru
     return current
 
 
+def get_at(
+    prefix: str, obj: Any, path: str, kind: type | tuple[type, ...], required: bool = True
+) -> Any:
+    """`get`, with `prefix` leading the field path of any problem (obj sits at `prefix`)."""
+    try:
+        return get(obj, path, kind, required)
+    except Problem as exc:
+        raise Problem(f"{prefix}.{exc.path}", exc.reason) from exc
+
+
 def duration(text: Any, path: str) -> tuple[int, str]:
     """(count, unit) of a duration shorthand such as 5m, 4w, 1M, 1Q, 1Y."""
     match = _DURATION.match(text) if isinstance(text, str) else None

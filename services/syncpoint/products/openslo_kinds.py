@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from syncpoint.products.openslo_common import Doc, Problem, duration, get, note_metadata
+from syncpoint.products.openslo_common import Doc, Problem, duration, get_at, note_metadata
 from syncpoint.products.openslo_slo import Refs
 
 _OPS = ("lt", "lte", "gt", "gte")
@@ -22,11 +22,11 @@ def read_other(doc: Doc, refs: Refs) -> None:
     if spec is not None and not isinstance(spec, dict):
         raise Problem("spec", "must be a mapping")
     spec = spec or {}
-    get(spec, "description", str, required=False)
+    get_at("spec", spec, "description", str, required=False)
     if doc.kind == "Service":
         _service(doc, spec, refs)
     elif doc.kind == "DataSource":
-        get(spec, "type", str)
+        get_at("spec", spec, "type", str)
         if spec.get("connectionDetails") is None:
             raise Problem("spec.connectionDetails", "is required")
         doc.note("kind", "Syncpoint keeps no data sources: measurements are sent to it")
@@ -34,7 +34,7 @@ def read_other(doc: Doc, refs: Refs) -> None:
         _condition(spec, "spec")
         doc.note("kind", _NO_ALERTS)
     elif doc.kind == "AlertNotificationTarget":
-        get(spec, "target", str)
+        get_at("spec", spec, "target", str)
         doc.note("kind", _NO_ALERTS)
     elif doc.kind == "AlertPolicy":
         _policy(doc, spec, refs)
@@ -54,27 +54,28 @@ def _service(doc: Doc, spec: dict[str, Any], refs: Refs) -> None:
 def _condition(spec: Any, path: str) -> None:
     if not isinstance(spec, dict):
         raise Problem(path, "must be a mapping")
-    get(spec, "severity", str)
-    condition = get(spec, "condition", dict)
+    get_at(path, spec, "severity", str)
+    condition = get_at(path, spec, "condition", dict)
     kind = condition.get("kind", "burnrate")
     if kind != "burnrate":
         raise Problem(f"{path}.condition.kind", f"unsupported {kind!r} (burnrate)")
     if condition.get("op") not in _OPS:
         raise Problem(f"{path}.condition.op", "is required: lt, lte, gt or gte")
-    get(condition, "threshold", (int, float))
-    duration(get(condition, "lookbackWindow", str), f"{path}.condition.lookbackWindow")
+    get_at(f"{path}.condition", condition, "threshold", (int, float))
+    lookback = get_at(f"{path}.condition", condition, "lookbackWindow", str)
+    duration(lookback, f"{path}.condition.lookbackWindow")
     if condition.get("alertAfter") is not None:
         duration(condition["alertAfter"], f"{path}.condition.alertAfter")
 
 
 def _policy(doc: Doc, spec: dict[str, Any], refs: Refs) -> None:
     for flag in ("alertWhenNoData", "alertWhenResolved", "alertWhenBreaching"):
-        get(spec, flag, bool, required=False)
-    conditions = get(spec, "conditions", list)
+        get_at("spec", spec, flag, bool, required=False)
+    conditions = get_at("spec", spec, "conditions", list)
     if len(conditions) != 1:
         raise Problem("spec.conditions", "holds exactly one condition")
     _entries(doc, conditions, "spec.conditions", "conditionRef", "AlertCondition", refs)
-    targets = get(spec, "notificationTargets", list)
+    targets = get_at("spec", spec, "notificationTargets", list)
     if not targets:
         raise Problem("spec.notificationTargets", "needs at least one target")
     _entries(doc, targets, "spec.notificationTargets", "targetRef", "AlertNotificationTarget", refs)
@@ -95,8 +96,8 @@ def _entries(
             if not refs.has(kind, ref):
                 doc.note(f"{where}.{ref_field}", f"{kind} {ref!r} is not in this file")
             continue
-        get(entry, "metadata.name", str)
+        get_at(where, entry, "metadata.name", str)
         if kind == "AlertCondition":
             _condition(entry.get("spec"), f"{where}.spec")
         else:
-            get(entry, "spec.target", str)
+            get_at(where, entry, "spec.target", str)

@@ -31,6 +31,7 @@ from syncpoint.products.openslo_common import (
     Doc,
     Problem,
     get,
+    get_at,
     note_metadata,
     slice_minutes,
     syncpoint_annotations,
@@ -92,7 +93,9 @@ def _sli(doc: Doc, body: dict[str, Any], prefix: str, refs: Refs) -> Sli:
         sources = {f"{path}.thresholdMetric": threshold}
     ours = True
     for source_path, holder in sources.items():
-        source = get(holder, "metricSource", dict) if isinstance(holder, dict) else None
+        source = (
+            get_at(source_path, holder, "metricSource", dict) if isinstance(holder, dict) else None
+        )
         if source is None:
             raise Problem(source_path, "must be a mapping with a metricSource")
         ours = _metric_source(doc, source, f"{source_path}.metricSource", refs) and ours
@@ -100,7 +103,7 @@ def _sli(doc: Doc, body: dict[str, Any], prefix: str, refs: Refs) -> Sli:
         for name in ("metadata.displayName",):
             if get(body, name, str, required=False):
                 doc.note(f"{prefix}{name}", "the SLI's display name is not kept")
-        if get(spec, "description", str, required=False):
+        if get_at(path, spec, "description", str, required=False):
             doc.note(f"{path}.description", "the SLI's description is not kept")
     return Sli("ratio" if ratio is not None else "threshold", syncpoint_annotations(body))
 
@@ -238,7 +241,7 @@ def _note_alert_policies(doc: Doc, spec: dict[str, Any], refs: Refs) -> None:
 
 
 def _budgeting(doc: Doc, spec: dict[str, Any]) -> BudgetingMethod:
-    name = get(spec, "budgetingMethod", str, required=False)
+    name = get_at("spec", spec, "budgetingMethod", str, required=False)
     if name is None:
         doc.note("spec.budgetingMethod", "absent: read as Occurrences")
         return BudgetingMethod.OCCURRENCES
@@ -298,17 +301,17 @@ def _percentile(
 def _objective_values(
     doc: Doc, objective: dict[str, Any], path: str, sli_type: str, budgeting: BudgetingMethod
 ) -> dict[str, Any]:
-    target = get(objective, "target", (int, float), required=False)
-    percent = get(objective, "targetPercent", (int, float), required=False)
+    target = get_at(path, objective, "target", (int, float), required=False)
+    percent = get_at(path, objective, "targetPercent", (int, float), required=False)
     if (target is None) == (percent is None):
         raise Problem(f"{path}.target", "give exactly one of target or targetPercent")
     values: dict[str, Any] = {"target": float(target if target is not None else percent / 100)}
     if sli_type == "threshold":
-        op = get(objective, "op", str)
+        op = get_at(path, objective, "op", str)
         if op not in _OPS:
             raise Problem(f"{path}.op", f"unsupported {op!r} (lt, lte, gt, gte)")
         values["operator"] = _OPS[op]
-        values["threshold"] = float(get(objective, "value", (int, float)))
+        values["threshold"] = float(get_at(path, objective, "value", (int, float)))
     else:
         for name in ("op", "value"):
             if objective.get(name) is not None:
@@ -322,7 +325,7 @@ def _objective_values(
     if window is None:
         raise Problem(f"{path}.timeSliceWindow", "is required with Timeslices")
     values["timeslice_minutes"] = slice_minutes(doc, window, f"{path}.timeSliceWindow")
-    slice_target = get(objective, "timeSliceTarget", (int, float), required=False)
+    slice_target = get_at(path, objective, "timeSliceTarget", (int, float), required=False)
     if sli_type == "ratio":
         values["timeslice_target"] = None if slice_target is None else float(slice_target)
     elif slice_target is not None and slice_target != 1:
@@ -335,7 +338,7 @@ def _objective_values(
 
 
 def _time_window(doc: Doc, spec: dict[str, Any]) -> dict[str, Any]:
-    windows = get(spec, "timeWindow", list, required=False)
+    windows = get_at("spec", spec, "timeWindow", list, required=False)
     if windows is None:
         doc.note("spec.timeWindow", f"absent: held as {DEFAULT_WINDOW_DAYS} days rolling")
         return {"window_days": DEFAULT_WINDOW_DAYS, "window_type": WindowType.ROLLING}
@@ -343,7 +346,10 @@ def _time_window(doc: Doc, spec: dict[str, Any]) -> dict[str, Any]:
         raise Problem("spec.timeWindow", "needs exactly one time window")
     window = windows[0]
     days = window_days(
-        doc, get(window, "duration", str), "spec.timeWindow[0].duration", MAX_WINDOW_DAYS
+        doc,
+        get_at("spec.timeWindow[0]", window, "duration", str),
+        "spec.timeWindow[0].duration",
+        MAX_WINDOW_DAYS,
     )
     rolling = window.get("isRolling")
     if rolling is not None and not isinstance(rolling, bool):
@@ -352,8 +358,8 @@ def _time_window(doc: Doc, spec: dict[str, Any]) -> dict[str, Any]:
         if window.get("calendar") is not None:
             doc.note("spec.timeWindow[0].calendar", "not kept: the window is rolling")
         return {"window_days": days, "window_type": WindowType.ROLLING}
-    start_value = get(window, "calendar.startTime", (str, datetime))
-    zone = get(window, "calendar.timeZone", str)
+    start_value = get_at("spec.timeWindow[0]", window, "calendar.startTime", (str, datetime))
+    zone = get_at("spec.timeWindow[0]", window, "calendar.timeZone", str)
     zone = "UTC" if zone == "Etc/UTC" else zone  # how the export spells UTC for the schema
     try:
         tz = ZoneInfo(zone)

@@ -6,7 +6,8 @@ re-import to the same objectives (openslo_export).
 
 Syncpoint-specific facts OpenSLO has no field for travel as `metadata.annotations`:
 `syncpoint.io/indicator` (AVAILABILITY, LATENCY, FRESHNESS, ERROR_RATE, THROUGHPUT),
-`syncpoint.io/percentile` and `syncpoint.io/unit`; without them the indicator is inferred
+`syncpoint.io/percentile`, `syncpoint.io/unit` and `syncpoint.io/description` (a description
+longer than the specification allows); without them the indicator is inferred
 (openslo_slo). A problem that leaves a document unusable is reported with the document
 (1-based position, kind and name), the field and the reason, and nothing is imported unless
 every document is usable; what Syncpoint accepts but cannot represent (alerting, data sources,

@@ -3,7 +3,8 @@ objective) that `openslo.parse_openslo` reads back to the same objectives and th
 against the specification's JSON schemas (tests/products/openslo_spec/schemas): a Timeslices
 objective always carries its `timeSliceTarget` (a threshold SLI's slice is good when its value
 meets the threshold: 1), calendar time zones are written as `Area/Location` names, and
-descriptions are cut to the specification's 1050 characters."""
+descriptions are cut to the specification's 1050 characters (an objective's whole
+description travels in the `syncpoint.io/description` annotation)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,9 @@ def _slo(slug: str, draft: ObjectiveDraft) -> dict[str, Any]:
         annotations[f"{ANNOTATION}percentile"] = repr(draft.percentile)
     if draft.unit is not None:
         annotations[f"{ANNOTATION}unit"] = draft.unit
+    if len(draft.description) > MAX_DESCRIPTION:
+        # The specification caps descriptions; the whole text travels as an annotation.
+        annotations[f"{ANNOTATION}description"] = draft.description
     spec = {
         "description": draft.description[:MAX_DESCRIPTION],
         "service": slug,

@@ -211,7 +211,9 @@ def read_slo(doc: Doc, refs: Refs) -> list[ObjectiveDraft]:
         draft = ObjectiveDraft(
             objective_key=doc.name if len(objectives) == 1 else f"{doc.name}-{i + 1}",
             name=str(name),
-            description=get(body, "spec.description", str, required=False) or "",
+            description=notes.get("description")
+            or get(body, "spec.description", str, required=False)
+            or "",
             indicator=indicator,
             budgeting_method=budgeting,
             unit=notes.get("unit"),
@@ -327,7 +329,9 @@ def _objective_values(
     values["timeslice_minutes"] = slice_minutes(doc, window, f"{path}.timeSliceWindow")
     slice_target = get_at(path, objective, "timeSliceTarget", (int, float), required=False)
     if sli_type == "ratio":
-        values["timeslice_target"] = None if slice_target is None else float(slice_target)
+        # Syncpoint holds "the slice target is the target" as None (how it exports too).
+        same = slice_target is None or float(slice_target) == values["target"]
+        values["timeslice_target"] = None if same else float(slice_target)
     elif slice_target is not None and slice_target != 1:
         doc.note(
             f"{path}.timeSliceTarget",

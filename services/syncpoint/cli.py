@@ -510,11 +510,13 @@ def openslo_import(
     merge: Annotated[bool, typer.Option(help="Keep objectives the file does not mention.")] = False,
 ) -> None:
     """Publish a new SLA version of a product from an OpenSLO file (all or nothing), as admin."""
+    from rich.markup import escape
+
     from syncpoint.core.errors import DomainError
-    from syncpoint.products.sla import import_openslo
+    from syncpoint.products.sla import import_openslo_with_report
 
     async def work(session: SerialSession) -> str:
-        version = await import_openslo(
+        version, unrepresented = await import_openslo_with_report(
             session,
             cli_actor(),
             await _product_id(session, product),
@@ -522,7 +524,8 @@ def openslo_import(
             notes=notes,
             merge=merge,
         )
-        return f"{product}: SLA version {version.number} published from {file.name}."
+        kept = "".join(f"\n  not kept: {escape(str(n))}" for n in unrepresented)
+        return f"{product}: SLA version {version.number} published from {file.name}.{kept}"
 
     try:
         console.print(_in_session(work, audit="openslo import"))

@@ -147,7 +147,8 @@ def test_external_documents_are_read_with_inferred_indicators():
     ("broken", "expected"),
     [
         (
-            EXTERNAL.replace("duration: 28d", "duration: 1M"),
+            # 1M is a specification unit (read as 30 days); a zero count is no duration at all.
+            EXTERNAL.replace("duration: 28d", "duration: 0d"),
             "document 4 (SLO 'checkout-latency'): spec.timeWindow[0].duration: unsupported",
         ),
         (
@@ -155,8 +156,9 @@ def test_external_documents_are_read_with_inferred_indicators():
             "document 3 (SLO 'checkout-availability'): spec.indicatorRef: no SLI named 'missing'",
         ),
         (
-            EXTERNAL.replace("kind: Service", "kind: AlertPolicy"),
-            "document 1 (AlertPolicy 'checkout'): kind: unsupported kind 'AlertPolicy'",
+            # AlertPolicy is a specification kind (accepted, noted); an unknown kind is refused.
+            EXTERNAL.replace("kind: Service", "kind: Widget"),
+            "document 1 (Widget 'checkout'): kind: unsupported kind 'Widget'",
         ),
         (
             EXTERNAL.replace(

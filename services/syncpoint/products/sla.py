@@ -20,7 +20,7 @@ from syncpoint.products.objectives import (
     diff_slas,
     validate_sla,
 )
-from syncpoint.products.openslo import parse_openslo
+from syncpoint.products.openslo import Unrepresented, read_openslo
 from syncpoint.products.openslo_export import render_openslo
 from syncpoint.products.slo import evaluate_slos
 
@@ -97,17 +97,33 @@ async def import_openslo(
     """Publish a new SLA version from OpenSLO v1 documents: the file's objectives replace the
     current ones (with `merge`, objectives absent from the file are kept). The turnaround
     promise carries over. A file with any problem is refused whole."""
+    version, _ = await import_openslo_with_report(
+        session, actor, product_id, yaml_text, notes=notes, merge=merge
+    )
+    return version
+
+
+async def import_openslo_with_report(
+    session: AsyncSession,
+    actor: Actor,
+    product_id: int,
+    yaml_text: str,
+    *,
+    notes: str = "",
+    merge: bool = False,
+) -> tuple[SlaVersion, list[Unrepresented]]:
+    """`import_openslo`, with every field of the file that Syncpoint does not keep."""
     product = await live_product(session, product_id)
     actor.require_team(IMPORT_OPENSLO, product.owner_team_id)
-    imported = parse_openslo(yaml_text, product.slug)
+    imported = read_openslo(yaml_text, product.slug)
     current = (await repo.current_sla_by_product(session, [product.id]))[0]
     turnaround = Turnaround.of(current) if current else Turnaround()
-    objectives = imported
+    objectives = imported.drafts
     if merge:
-        keys = {d.objective_key for d in imported}
+        keys = {d.objective_key for d in imported.drafts}
         kept = [d for d in await current_drafts(session, product.id) if d.objective_key not in keys]
-        objectives = kept + imported
-    return await _publish(
+        objectives = kept + imported.drafts
+    version = await _publish(
         session,
         actor,
         product,
@@ -116,6 +132,7 @@ async def import_openslo(
         notes=notes or "Imported from OpenSLO",
         source="OPENSLO",
     )
+    return version, imported.unrepresented
 
 
 async def export_openslo(session: AsyncSession, product_id: int) -> str:

@@ -10,7 +10,8 @@ from syncpoint.teams.models import MembershipRole
 from syncpoint.work import checklists
 from syncpoint.work.models import ChecklistKind, ItemKind
 from tests.support.factories import ADMIN, make_member, make_team
-from tests.support.work_factories import gid, make_cadence, make_item, sprint_gid
+from tests.support.sos_factories import make_forum
+from tests.support.work_factories import gid, make_cadence, make_dependency, make_item, sprint_gid
 
 ANCHOR = date(2027, 1, 4)
 
@@ -230,3 +231,37 @@ async def test_a_lead_overrides_with_a_reason_kept_in_history_and_reported(api, 
     assert overrides[0]["newValue"] == (
         "PLAN: QG-4: Definition of Ready check not met: Data access granted."
     )
+
+
+AGENDA = """
+query($forumId: ID!) {
+  agenda(forumId: $forumId) { entries { key section reason links { kind id } } }
+}"""
+
+
+async def test_the_forum_agenda_shows_overrides_on_items_other_teams_depend_on(api, session):
+    provider, _, _ = await _team_with_checks(session)
+    consumer = await make_team(session)
+    forum = await make_forum(session, [provider, consumer])
+    needed = await make_item(session, provider, kind=ItemKind.DATA, key="QG-5")
+    alone = await make_item(session, provider, key="QG-6")
+    await make_dependency(session, await make_item(session, consumer), needed)
+    await api.login(Role.ADMIN)
+    await _gate(api, provider, "DONE")
+    for item in (needed, alone):
+        override = {
+            "itemId": gid("BacklogItem", item.id),
+            "version": item.version,
+            "action": "DONE",
+            "reason": "Labels are good enough for the pilot",
+        }
+        answer = await api.gql(OVERRIDE, {"input": override})
+        assert answer["overrideQualityGate"]["errors"] == []
+
+    agenda = await api.gql(AGENDA, {"forumId": gid("Forum", forum.id)})
+    entries = [e for e in agenda["agenda"]["entries"] if e["section"] == "QUALITY_OVERRIDES"]
+    assert len(entries) == 1
+    assert entries[0]["links"] == [{"kind": "BacklogItem", "id": gid("BacklogItem", needed.id)}]
+    assert "Overridden because: Labels are good enough for the pilot." in entries[0]["reason"]
+    assert "Definition of Done check not met: Monitoring in place" in entries[0]["reason"]
+    assert f"1 item(s) of {consumer.name} depend on it." in entries[0]["reason"]

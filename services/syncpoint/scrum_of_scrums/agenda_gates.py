@@ -51,8 +51,8 @@ def override_candidates(data: AgendaData) -> list[Candidate]:
                 section=Section.QUALITY_OVERRIDES,
                 title=f"{data.team_name(item.team_id)}: {item.title} passed its "
                 f"{override.action.value} gate by override",
-                reason=f"Overridden because: {override.reason}. Unmet: {override.unmet}. "
-                f"{len(waiting)} item(s) of {names} depend on it.",
+                reason=f"Overridden because: {override.reason.rstrip('.')}. "
+                f"Unmet: {override.unmet} {len(waiting)} item(s) of {names} depend on it.",
                 factors=ImpactFactors(
                     severity=3, downstream_teams=len(teams), downstream_items=len(waiting)
                 ),

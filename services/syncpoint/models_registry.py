@@ -10,6 +10,7 @@ from syncpoint.dependencies import models as dependencies_models
 from syncpoint.products import models as products_models
 from syncpoint.scrum_of_scrums import models as scrum_of_scrums_models
 from syncpoint.teams import models as teams_models
+from syncpoint.work import gate_models as work_gate_models
 from syncpoint.work import models as work_models
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "products_models",
     "scrum_of_scrums_models",
     "teams_models",
+    "work_gate_models",
     "work_models",
 ]

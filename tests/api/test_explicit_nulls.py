@@ -27,10 +27,14 @@ from syncpoint.core.db import SerialSession
 from syncpoint.demo import load_demo
 from syncpoint.dependencies.graphql.mutations import DependenciesMutation
 from syncpoint.dependencies.models import Dependency, DependencyStatus, IntegrationPoint
+from syncpoint.products.models import Product
 from syncpoint.schema import build_schema
 from syncpoint.teams.models import Framework, Team
+from syncpoint.work import readiness
+from syncpoint.work.graphql.gates import GatesMutation
 from syncpoint.work.graphql.mutations import WorkMutation
-from syncpoint.work.models import BacklogItem, ChecklistItem, ItemStatus
+from syncpoint.work.models import BacklogItem, ChecklistItem, ItemKind, ItemStatus
+from tests.support.factories import ADMIN
 
 SCHEMA = build_schema()
 GQL = SCHEMA._schema
@@ -234,11 +238,68 @@ DEPENDENCIES: dict[str, Build] = {
     "removeItemsFromIntegrationPoint": _point_items,
 }
 
+# ---- quality gates, data readiness, experiment designs (work.graphql.gates) ------------------
+
+
+async def _experiment(demo: Demo) -> dict[str, Any]:
+    item = await demo.first(BacklogItem, BacklogItem.kind == ItemKind.EXPERIMENT)
+    return {"itemId": gid("BacklogItem", item)}
+
+
+async def _set_gate(demo: Demo) -> dict[str, Any]:
+    team = await demo.scrum_team()
+    return {"teamId": gid("Team", team), "kind": "READY", "enforced": False}
+
+
+async def _override_gate(demo: Demo) -> dict[str, Any]:
+    item = await demo.open_item()
+    return {
+        "itemId": gid("BacklogItem", item),
+        "version": item.version,
+        "action": "DONE",
+        "reason": "Null probe",
+    }
+
+
+async def _dataset(demo: Demo) -> dict[str, Any]:
+    product = await demo.first(Product)
+    return {"productId": gid("Product", product), "name": "null_probe", "schemaVersion": "v1"}
+
+
+async def _data_need(demo: Demo) -> dict[str, Any]:
+    item, product = await demo.open_item(), await demo.first(Product)
+    return {
+        "itemId": gid("BacklogItem", item),
+        "productId": gid("Product", product),
+        "dataset": "null_probe",
+    }
+
+
+async def _remove_need(demo: Demo) -> dict[str, Any]:
+    item, product = await demo.open_item(), await demo.first(Product)
+    need = await readiness.declare_need(
+        demo.session, ADMIN, item_id=item.id, product_id=product.id, dataset="null_probe"
+    )
+    return {"id": gid("DataNeed", need)}
+
+
+GATES: dict[str, Build] = {
+    "setQualityGate": _set_gate,
+    "overrideQualityGate": _override_gate,
+    "declareProductDataset": _dataset,
+    "declareDataNeed": _data_need,
+    "removeDataNeed": _remove_need,
+    "setExperimentDesign": _experiment,
+    "reviewExperimentDesign": _experiment,
+    "recordResearchResult": _experiment,
+}
+
 # Each context's Mutation class and its table of inputs (other contexts add theirs here).
 CONTEXTS: dict[type, dict[str, Build]] = {
     WorkMutation: WORK,
     CadenceMutation: CADENCE,
     DependenciesMutation: DEPENDENCIES,
+    GatesMutation: GATES,
 }
 
 # ---- the probe --------------------------------------------------------------------------------

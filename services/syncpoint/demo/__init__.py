@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.core.auth import Actor, Role
 from syncpoint.core.clock import today
+from syncpoint.demo.gates import load_gates
 from syncpoint.demo.org import load_org
 from syncpoint.demo.products import load_products
 from syncpoint.demo.sos import load_sos
@@ -28,5 +29,6 @@ async def load_demo(session: AsyncSession, as_of: date | None = None) -> str:
     org = await load_org(session, actor, day)
     work = await load_work(session, actor, org, day)
     products = await load_products(session, actor, org, day)
+    await load_gates(session, actor, org, day)
     sos = await load_sos(session, actor, org, day)  # last: it blocks items the others made
     return f"{org.summary()}; {work.summary()}; {products.summary()}; {sos.summary()}"

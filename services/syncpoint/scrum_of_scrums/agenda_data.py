@@ -9,7 +9,7 @@ a matter inside one child forum is that child's until it is escalated).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from syncpoint.products.models import Product
 from syncpoint.products.slo import ObjectiveStatus
 from syncpoint.scrum_of_scrums.forest import ForumForest
 from syncpoint.scrum_of_scrums.models import ActionItem, Forum
+from syncpoint.work.gate_models import GateOverride
 from syncpoint.work.models import BacklogItem
 
 DEFAULT_HORIZON_DAYS = 14
@@ -51,6 +52,8 @@ class AgendaData:
     research: list[BacklogItem]
     products: list[tuple[Product, list[int]]]
     sla_statuses: dict[int, list[ObjectiveStatus]]
+    # Quality-gate overrides since the previous meeting (scrum_of_scrums.agenda_gates).
+    overrides: list[GateOverride] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.direct = self.forest.member_team_ids(self.forum.id)

@@ -24,6 +24,7 @@ from syncpoint.scrum_of_scrums.agenda_data import (
     NEW_WINDOW_DAYS,
     AgendaData,
 )
+from syncpoint.scrum_of_scrums.agenda_gates import override_candidates, recent_overrides
 from syncpoint.scrum_of_scrums.agenda_more import (
     action_item_candidates,
     contention_candidates,
@@ -68,10 +69,11 @@ async def load_agenda_data(
     start = meeting_start(forum, day)
     products = await repo.consumed_products(session, scope)
     statuses = await statuses_by_product(session, [(p.id, start) for p, _ in products])
+    since = previous.date if previous else day - timedelta(days=NEW_WINDOW_DAYS)
     return AgendaData(
         forum=forum,
         day=day,
-        since=previous.date if previous else day - timedelta(days=NEW_WINDOW_DAYS),
+        since=since,
         horizon_days=horizon_days,
         meeting_start=start,
         forest=forest,
@@ -83,6 +85,7 @@ async def load_agenda_data(
         research=await repo.carried_over_research(session, scope, MIN_CARRY_OVERS),
         products=products,
         sla_statuses={p.id: s for (p, _), s in zip(products, statuses, strict=True)},
+        overrides=await recent_overrides(session, since, day),
     )
 
 
@@ -96,6 +99,7 @@ def candidates(data: AgendaData) -> list[Candidate]:
         *sla_candidates(data),
         *research_candidates(data),
         *contention_candidates(data, by_blocker),
+        *override_candidates(data),
         *action_item_candidates(data),
     ]
 

@@ -21,7 +21,7 @@ from syncpoint.cadence.graphql.inputs import (
 from syncpoint.core.errors import Invalid
 from syncpoint.core.inputs import read_each
 from syncpoint.core.mutations import Call, mutation
-from syncpoint.work.graphql.inputs import BacklogItemPayload
+from syncpoint.work.graphql.gate_types import PlanItemPayload
 from syncpoint.work.models import BacklogItem
 
 
@@ -55,9 +55,11 @@ class CadenceMutation:
 
     @mutation(
         svc.PLAN_ITEM,
-        payload=BacklogItemPayload,
+        payload=PlanItemPayload,
         description="Plan an item into a sprint of its team (generated or stored), or take it "
-        "out with sprintId null; kept in the item's history.",
+        "out with sprintId null; kept in the item's history. An enforced Definition of Ready "
+        "refuses an item that does not meet it (GATE_NOT_MET, DATA_NOT_READY); an advisory one "
+        "answers the same as warnings.",
     )
     async def plan_item(call: Call[PlanItemInput]) -> BacklogItem:
         return await svc.plan_item(

@@ -18,10 +18,10 @@ from syncpoint.core.limits import QueryCost
 from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
 from syncpoint.insights.graphql import InsightsQuery
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
+from syncpoint.quality.graphql.gates import GatesMutation, GatesQuery
 from syncpoint.scrum_of_scrums.graphql import ScrumOfScrumsMutation, ScrumOfScrumsQuery
 from syncpoint.teams.graphql import TeamsMutation, TeamsQuery
 from syncpoint.work.graphql import WorkMutation, WorkQuery
-from syncpoint.work.graphql.gates import GatesMutation, GatesQuery
 
 
 @strawberry.type(description="Everything Syncpoint can answer.")

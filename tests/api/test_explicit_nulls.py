@@ -28,10 +28,10 @@ from syncpoint.demo import load_demo
 from syncpoint.dependencies.graphql.mutations import DependenciesMutation
 from syncpoint.dependencies.models import Dependency, DependencyStatus, IntegrationPoint
 from syncpoint.products.models import Product
+from syncpoint.quality import readiness
+from syncpoint.quality.graphql.gates import GatesMutation
 from syncpoint.schema import build_schema
 from syncpoint.teams.models import Framework, Team
-from syncpoint.work import readiness
-from syncpoint.work.graphql.gates import GatesMutation
 from syncpoint.work.graphql.mutations import WorkMutation
 from syncpoint.work.models import BacklogItem, ChecklistItem, ItemKind, ItemStatus
 from tests.support.factories import ADMIN
@@ -238,7 +238,7 @@ DEPENDENCIES: dict[str, Build] = {
     "removeItemsFromIntegrationPoint": _point_items,
 }
 
-# ---- quality gates, data readiness, experiment designs (work.graphql.gates) ------------------
+# ---- quality gates, data readiness, experiment designs (quality.graphql.gates)------------------
 
 
 async def _experiment(demo: Demo) -> dict[str, Any]:

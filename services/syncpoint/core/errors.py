@@ -35,7 +35,7 @@ class ErrorCode(Enum):
     TOO_LONG = "TOO_LONG"
     INVALID_TIMEZONE = "INVALID_TIMEZONE"
     BAD_USER_INPUT = "BAD_USER_INPUT"
-    # An enforced quality gate (work.gates): a check, a criterion or the data is not ready.
+    # An enforced quality gate (quality.gates): a check, a criterion or the data is not ready.
     GATE_NOT_MET = "GATE_NOT_MET"
     DATA_NOT_READY = "DATA_NOT_READY"
 

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from syncpoint.core.auth import Actor
 from syncpoint.demo.org import DemoOrg
 from syncpoint.dependencies.models import Dependency, DependencyStatus
-from syncpoint.work import checklists, gates
+from syncpoint.quality import gates
+from syncpoint.work import checklists
 from syncpoint.work import repository as work_repo
 from syncpoint.work.gate_models import GateAction, GateOverride
 from syncpoint.work.models import BacklogItem, ChecklistKind, ItemStatus

@@ -1,4 +1,4 @@
-"""Agenda section QUALITY_OVERRIDES: quality-gate overrides (work.gates) since the previous
+"""Agenda section QUALITY_OVERRIDES: quality-gate overrides (quality.gates) since the previous
 meeting on items other teams depend on: a consumer may be building on work that skipped its
 Definition of Ready or Done."""
 

@@ -8,8 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from syncpoint.core.models import Base, IdMixin, TimestampMixin, utcnow
-from syncpoint.teams.models import str_enum
+from syncpoint.core.models import Base, IdMixin, TimestampMixin, str_enum, utcnow
 from syncpoint.work.models import ChecklistKind
 
 

@@ -21,7 +21,7 @@ from syncpoint.cadence.graphql.inputs import (
 from syncpoint.core.errors import Invalid
 from syncpoint.core.inputs import read_each
 from syncpoint.core.mutations import Call, mutation
-from syncpoint.work.graphql.gate_types import PlanItemPayload
+from syncpoint.quality.graphql.types import PlanItemPayload
 from syncpoint.work.models import BacklogItem
 
 

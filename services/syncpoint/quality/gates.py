@@ -1,7 +1,7 @@
 """Quality gates: a team's Definition of Ready / Done is advisory or enforced.
 
 Enforced DoR: an item is planned into a sprint or set READY only when its ready checks are met,
-its data is ready (work.readiness) and, when the gate asks for it, an experiment's design is
+its data is ready (quality.readiness) and, when the gate asks for it, an experiment's design is
 reviewed. Enforced DoD: set DONE only when its done checks are met and every acceptance criterion
 is met by a recorded metric observation. A lead of the team (product owner, Scrum master) or an
 admin may override with a reason, kept in the item's history and reported.
@@ -31,6 +31,7 @@ from syncpoint.core.errors import (
     check_version,
 )
 from syncpoint.core.mutations import MutationEvent, before_mutation
+from syncpoint.quality.readiness import data_checks, unready
 from syncpoint.teams.models import Membership, MembershipRole
 from syncpoint.work import repository as repo
 from syncpoint.work import service as work
@@ -38,7 +39,6 @@ from syncpoint.work.criteria import check_criterion, describe
 from syncpoint.work.gate_models import ExperimentDesign, GateAction, GateOverride, QualityGate
 from syncpoint.work.history import record_change
 from syncpoint.work.models import BacklogItem, ChecklistKind, ItemKind, ItemStatus
-from syncpoint.work.readiness import data_checks, unready
 from syncpoint.work.service import TEAM_WORK, get_item, get_team
 
 SET_GATE = policy("setQualityGate", **TEAM_WORK)

@@ -10,10 +10,10 @@ from strawberry.types import Info
 
 from syncpoint.core.errors import ErrorCode, UserError
 from syncpoint.core.inputs import optional, ref
+from syncpoint.quality import gates, readiness
 from syncpoint.teams.graphql.types import PersonType, TeamType
 from syncpoint.work import design as design_svc
 from syncpoint.work import gate_models as gm
-from syncpoint.work import gates, readiness
 from syncpoint.work.graphql.types import BacklogItemType, ChecklistKind, person, team
 from syncpoint.work.models import BacklogItem
 

@@ -13,13 +13,8 @@ from syncpoint.core.mutations import Call, mutation
 from syncpoint.insights.analyses import analyses_of
 from syncpoint.insights.graphql.flag_types import FlagType
 from syncpoint.products.graphql.ops_types import ComputeReservationType
-from syncpoint.teams.graphql.types import TeamType
-from syncpoint.work import design as design_svc
-from syncpoint.work import gate_models as gm
-from syncpoint.work import gate_reports as reports
-from syncpoint.work import gates, readiness
-from syncpoint.work.gate_models import GateAction as GateActionModel
-from syncpoint.work.graphql.gate_types import (
+from syncpoint.quality import gates, readiness, reports
+from syncpoint.quality.graphql.types import (
     DataNeedPayload,
     DataReadinessType,
     DeclareDataNeedInput,
@@ -38,6 +33,10 @@ from syncpoint.work.graphql.gate_types import (
     SetExperimentDesignInput,
     SetQualityGateInput,
 )
+from syncpoint.teams.graphql.types import TeamType
+from syncpoint.work import design as design_svc
+from syncpoint.work import gate_models as gm
+from syncpoint.work.gate_models import GateAction as GateActionModel
 from syncpoint.work.graphql.inputs import BacklogItemPayload
 from syncpoint.work.graphql.queries import sprint_key
 from syncpoint.work.graphql.types import BacklogItemType, team

@@ -15,11 +15,11 @@ from syncpoint.cadence.calendar import SprintView
 from syncpoint.core.errors import DomainError, NotFoundError
 from syncpoint.insights.result import Analysis
 from syncpoint.products.models import ComputeReservation, ReservationStatus
+from syncpoint.quality.gates import GateVerdict, gates_of, overrides_of, verdict
+from syncpoint.quality.readiness import DataCheck, data_checks
 from syncpoint.work import repository as repo
 from syncpoint.work.gate_models import GateAction, GateOverride
-from syncpoint.work.gates import GateVerdict, gates_of, overrides_of, verdict
 from syncpoint.work.models import BacklogItem, ChecklistKind, ItemStatus
-from syncpoint.work.readiness import DataCheck, data_checks
 
 
 async def team_sprint(session: AsyncSession, team_id: int, node_id: str) -> SprintView:

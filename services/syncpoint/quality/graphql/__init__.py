@@ -1,0 +1,1 @@
+"""GraphQL face of the quality gates."""

@@ -11,6 +11,7 @@ from syncpoint.products import models as products_models
 from syncpoint.scrum_of_scrums import models as scrum_of_scrums_models
 from syncpoint.teams import models as teams_models
 from syncpoint.work import models as work_models
+from syncpoint.work import tracking_models as work_tracking_models
 
 __all__ = [
     "audit_models",
@@ -24,4 +25,5 @@ __all__ = [
     "scrum_of_scrums_models",
     "teams_models",
     "work_models",
+    "work_tracking_models",
 ]

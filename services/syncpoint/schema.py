@@ -21,6 +21,7 @@ from syncpoint.products.graphql import ProductsMutation, ProductsQuery
 from syncpoint.scrum_of_scrums.graphql import ScrumOfScrumsMutation, ScrumOfScrumsQuery
 from syncpoint.teams.graphql import TeamsMutation, TeamsQuery
 from syncpoint.work.graphql import WorkMutation, WorkQuery
+from syncpoint.work.graphql.mlflow import TrackingMutation, TrackingQuery
 
 
 @strawberry.type(description="Everything Syncpoint can answer.")
@@ -36,6 +37,7 @@ class Query(
     BlockersQuery,
     ScrumOfScrumsQuery,
     AuditQuery,
+    TrackingQuery,
 ):
     pass
 
@@ -49,6 +51,7 @@ class Mutation(
     ProductsMutation,
     BlockersMutation,
     ScrumOfScrumsMutation,
+    TrackingMutation,
 ):
     pass
 

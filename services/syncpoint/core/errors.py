@@ -35,6 +35,8 @@ class ErrorCode(Enum):
     TOO_LONG = "TOO_LONG"
     INVALID_TIMEZONE = "INVALID_TIMEZONE"
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    # An external service Syncpoint talks to (the experiment tracking server) cannot be reached.
+    TRACKING_UNAVAILABLE = "TRACKING_UNAVAILABLE"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

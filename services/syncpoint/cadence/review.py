@@ -187,10 +187,11 @@ async def _trends(
                         values[sprint.start][metric] = float(value)
     trends = []
     for metric in metrics:
-        points, previous = [], None
+        points: list[TrendPoint] = []
+        previous: float | None = None
         for sprint in sprints:
             value = values[sprint.start].get(metric)
-            delta = None if value is None or previous is None else value - previous
+            delta: float | None = None if value is None or previous is None else value - previous
             points.append(TrendPoint(sprint, value, delta))
             previous = value if value is not None else previous
         trends.append(MetricTrend(metric, points))
@@ -214,7 +215,8 @@ async def _delivered(
         )
         .order_by(Dependency.id)
     )
-    to_team, by_team = [], []
+    to_team: list[Dependency] = []
+    by_team: list[Dependency] = []
     for dependency, consumer_team, _ in (await session.execute(stmt)).all():
         (to_team if consumer_team == team_id else by_team).append(dependency)
     return to_team, by_team

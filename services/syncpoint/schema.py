@@ -23,6 +23,7 @@ from syncpoint.scrum_of_scrums.graphql import ScrumOfScrumsMutation, ScrumOfScru
 from syncpoint.teams.graphql import TeamsMutation, TeamsQuery
 from syncpoint.work.graphql import WorkMutation, WorkQuery
 from syncpoint.work.graphql.mlflow import TrackingMutation, TrackingQuery
+from syncpoint.work.graphql.standup import StandupQuery
 
 
 @strawberry.type(description="Everything Syncpoint can answer.")
@@ -40,6 +41,7 @@ class Query(
     AuditQuery,
     TrackingQuery,
     ReviewQuery,
+    StandupQuery,
 ):
     pass
 

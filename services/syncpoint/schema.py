@@ -13,7 +13,7 @@ from syncpoint.audit.graphql import AuditQuery
 from syncpoint.auth.graphql import AuthQuery
 from syncpoint.blockers.graphql import BlockersMutation, BlockersQuery, BlockersSubscription
 from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
-from syncpoint.cadence.graphql.review import ReviewQuery
+from syncpoint.cadence.graphql.review import RetrospectiveQuery, ReviewQuery
 from syncpoint.core.graphql import NodeQuery, SyncpointSchema
 from syncpoint.core.limits import QueryCost
 from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
@@ -41,6 +41,7 @@ class Query(
     AuditQuery,
     TrackingQuery,
     ReviewQuery,
+    RetrospectiveQuery,
     StandupQuery,
 ):
     pass

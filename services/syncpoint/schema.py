@@ -20,6 +20,7 @@ from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQue
 from syncpoint.insights.graphql import InsightsQuery
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
 from syncpoint.scrum_of_scrums.graphql import ScrumOfScrumsMutation, ScrumOfScrumsQuery
+from syncpoint.scrum_of_scrums.graphql.refinement import RefinementMutation, RefinementQuery
 from syncpoint.teams.graphql import TeamsMutation, TeamsQuery
 from syncpoint.work.graphql import WorkMutation, WorkQuery
 from syncpoint.work.graphql.mlflow import TrackingMutation, TrackingQuery
@@ -43,6 +44,7 @@ class Query(
     ReviewQuery,
     RetrospectiveQuery,
     StandupQuery,
+    RefinementQuery,
 ):
     pass
 
@@ -57,6 +59,7 @@ class Mutation(
     BlockersMutation,
     ScrumOfScrumsMutation,
     TrackingMutation,
+    RefinementMutation,
 ):
     pass
 

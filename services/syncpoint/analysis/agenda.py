@@ -45,6 +45,7 @@ class Section(enum.StrEnum):
     RESEARCH_OVERRUNS = "RESEARCH_OVERRUNS"
     COMPUTE_CONTENTION = "COMPUTE_CONTENTION"
     ACTION_ITEMS = "ACTION_ITEMS"
+    CROSS_TEAM_REFINEMENT = "CROSS_TEAM_REFINEMENT"
 
     @property
     def order(self) -> int:
@@ -66,6 +67,7 @@ _DEFAULT_MINUTES = {
     Section.RESEARCH_OVERRUNS: 1,
     Section.COMPUTE_CONTENTION: 2,
     Section.ACTION_ITEMS: 1,
+    Section.CROSS_TEAM_REFINEMENT: 3,
 }
 
 

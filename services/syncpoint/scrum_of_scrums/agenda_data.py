@@ -9,7 +9,7 @@ a matter inside one child forum is that child's until it is escalated).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,8 @@ class AgendaData:
     research: list[BacklogItem]
     products: list[tuple[Product, list[int]]]
     sla_statuses: dict[int, list[ObjectiveStatus]]
+    refinements: list[Any] = field(default_factory=list)
+    """The forum's unrefined cross-team items (scrum_of_scrums/refinement.py)."""
 
     def __post_init__(self) -> None:
         self.direct = self.forest.member_team_ids(self.forum.id)

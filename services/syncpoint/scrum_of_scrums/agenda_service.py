@@ -36,6 +36,7 @@ from syncpoint.scrum_of_scrums.agenda_sources import (
     research_candidates,
 )
 from syncpoint.scrum_of_scrums.models import Forum
+from syncpoint.scrum_of_scrums.refinement import refinement_candidates, unrefined_in
 
 MAX_HORIZON_DAYS = 180
 
@@ -83,6 +84,7 @@ async def load_agenda_data(
         research=await repo.carried_over_research(session, scope, MIN_CARRY_OVERS),
         products=products,
         sla_statuses={p.id: s for (p, _), s in zip(products, statuses, strict=True)},
+        refinements=await unrefined_in(session, forum_id),
     )
 
 
@@ -97,6 +99,7 @@ def candidates(data: AgendaData) -> list[Candidate]:
         *research_candidates(data),
         *contention_candidates(data, by_blocker),
         *action_item_candidates(data),
+        *refinement_candidates(data),
     ]
 
 

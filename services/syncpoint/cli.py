@@ -572,9 +572,13 @@ def mlflow_sync(
         return "\n".join(lines)
 
     try:
-        console.print(_in_session(work, audit="mlflow sync"), highlight=False, markup=False)
+        console.print(
+            _in_session(work, audit="mlflow sync"), soft_wrap=True, highlight=False, markup=False
+        )
     except DomainError as exc:
-        err.print(f"[{exc.code.value}] {exc.message}", highlight=False, markup=False)
+        err.print(
+            f"[{exc.code.value}] {exc.message}", soft_wrap=True, highlight=False, markup=False
+        )
         raise typer.Exit(code=1) from exc
 
 

@@ -293,3 +293,53 @@ async def test_a_member_syncs_only_their_own_teams(api, session, tracking):
     assert errors[0]["extensions"]["code"] == "FORBIDDEN"
     own = await _sync(api, gid("Team", ours.id))
     assert own["errors"] == []
+
+
+def test_the_cli_syncs_tagged_runs_once_and_says_when_the_server_is_down(
+    tmp_path, monkeypatch, mlflow_server, tracking
+):
+    import asyncio
+
+    from typer.testing import CliRunner
+
+    from syncpoint.cli import app
+    from syncpoint.core.db import make_engine, make_sessionmaker
+    from syncpoint.core.settings import get_settings
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("SYNCPOINT_DATABASE_URL", url)
+    monkeypatch.setenv("SYNCPOINT_MLFLOW_TRACKING_URI", mlflow_server)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+
+        async def seed() -> str:
+            engine = make_engine(url, pool=False)
+            async with make_sessionmaker(engine)() as session:
+                team = await make_team(session)
+                item = await make_item(session, team, kind=ItemKind.EXPERIMENT)
+                await session.commit()
+                key = item.key
+            await engine.dispose()
+            return key
+
+        key = asyncio.run(seed())
+        run_id = _run(tracking, f"cli-{key}-{tmp_path.name}", {TAG: key})
+        tracking.log_metric(run_id, "map", 0.33)
+
+        first = runner.invoke(app, ["mlflow", "sync"])
+        assert first.exit_code == 0, first.output
+        assert "(1 newly linked by tag), 1 metric observations added" in first.output
+        second = runner.invoke(app, ["mlflow", "sync"])
+        assert second.exit_code == 0, second.output
+        assert "(0 newly linked by tag), 0 metric observations added" in second.output
+
+        monkeypatch.setenv("SYNCPOINT_MLFLOW_TRACKING_URI", f"http://127.0.0.1:{_free_port()}")
+        get_settings.cache_clear()
+        down = runner.invoke(app, ["mlflow", "sync"])
+        assert down.exit_code == 1
+        assert "TRACKING_UNAVAILABLE" in down.output
+        assert "cannot be reached" in down.output
+    finally:
+        get_settings.cache_clear()

@@ -67,7 +67,7 @@ _DEFAULT_MINUTES = {
     Section.RESEARCH_OVERRUNS: 1,
     Section.COMPUTE_CONTENTION: 2,
     Section.ACTION_ITEMS: 1,
-    Section.CROSS_TEAM_REFINEMENT: 3,
+    Section.CROSS_TEAM_REFINEMENT: 1,
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -85,6 +86,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    """End the server and every worker it started (its process group)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
 @pytest.fixture(scope="session")
 def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a live MLflow tracking server, for this test session."""
@@ -117,6 +130,9 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own process group: the server starts workers (uvicorn, job consumers) of its own,
+        # which must end with it.
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 120
@@ -133,11 +149,7 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.5)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _end_group(process)
         log.close()
 
 

@@ -155,8 +155,12 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def settings(mlflow_server: str) -> Settings:
+    # A generous timeout: on a loaded machine the tracking server answers slowly.
     return Settings(
-        environment="development", allow_anonymous_read=False, mlflow_tracking_uri=mlflow_server
+        environment="development",
+        allow_anonymous_read=False,
+        mlflow_tracking_uri=mlflow_server,
+        mlflow_timeout_s=60,
     )
 
 
@@ -321,6 +325,7 @@ def test_the_cli_syncs_tagged_runs_once_and_says_when_the_server_is_down(
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("SYNCPOINT_DATABASE_URL", url)
     monkeypatch.setenv("SYNCPOINT_MLFLOW_TRACKING_URI", mlflow_server)
+    monkeypatch.setenv("SYNCPOINT_MLFLOW_TIMEOUT_S", "60")
     get_settings.cache_clear()
     runner = CliRunner()
     try:

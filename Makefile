@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+MLFLOW_STAMP := .mlflow-server/.installed
 
-.PHONY: run test lint format schema bench clean
+.PHONY: run test lint format schema bench clean mlflow-server
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -32,8 +33,17 @@ lint: $(DEV_STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint $(MLFLOW_STAMP)
 	$(BIN)/pytest
+
+# The MLflow tracking server the tests start, in its own environment (its graphene pins a
+# graphql-core strawberry cannot use).
+$(MLFLOW_STAMP):
+	$(PYTHON) -m venv .mlflow-server
+	.mlflow-server/bin/pip install --quiet 'mlflow>=2.10'
+	@touch $@
+
+mlflow-server: $(MLFLOW_STAMP)
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix services tests migrations benchmarks

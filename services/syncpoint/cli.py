@@ -32,6 +32,8 @@ audit_app = typer.Typer(help="The audit log of every change.", no_args_is_help=T
 app.add_typer(audit_app, name="audit")
 openslo_app = typer.Typer(help="OpenSLO v1 import/export of product SLOs.", no_args_is_help=True)
 app.add_typer(openslo_app, name="openslo")
+mlflow_app = typer.Typer(help="Experiment tracking runs (MLflow).", no_args_is_help=True)
+app.add_typer(mlflow_app, name="mlflow")
 console = Console()
 err = Console(stderr=True)
 
@@ -531,6 +533,55 @@ def openslo_import(
         console.print(_in_session(work, audit="openslo import"))
     except DomainError as exc:
         err.print(f"[red]{exc.message}[/red]")
+        raise typer.Exit(code=1) from exc
+
+
+@mlflow_app.command("sync")
+def mlflow_sync(
+    team: Annotated[
+        str | None, typer.Option(help="Only this team (its slug); default: every team.")
+    ] = None,
+) -> None:
+    """Pull the linked runs' new metric points from SYNCPOINT_MLFLOW_TRACKING_URI."""
+    from syncpoint.core.errors import DomainError
+    from syncpoint.work.mlflow import TrackingClient, sync_runs
+
+    settings = get_settings()
+
+    async def work(session: SerialSession) -> str:
+        import syncpoint.models_registry  # noqa: F401 - every table
+        from syncpoint.teams.models import Team
+
+        team_id = None
+        if team is not None:
+            from sqlalchemy import select
+
+            team_id = await session.scalar(select(Team.id).where(Team.slug == team))
+            if team_id is None:
+                raise DomainError(f"No team with slug {team}.")
+        async with TrackingClient.from_settings(settings) as client:
+            report = await sync_runs(
+                session, cli_actor(), client, team_id=team_id, tag=settings.mlflow_item_tag
+            )
+        lines = [
+            f"{len(report.runs)} runs synced ({len(report.linked)} newly linked by tag), "
+            f"{len(report.observations)} metric observations added."
+        ]
+        if report.missing_runs:
+            missing = ", ".join(report.missing_runs)
+            lines.append(f"Runs the tracking server no longer has: {missing}")
+        if report.unknown_keys:
+            lines.append("Tags naming no item: " + ", ".join(report.unknown_keys))
+        return "\n".join(lines)
+
+    try:
+        console.print(
+            _in_session(work, audit="mlflow sync"), soft_wrap=True, highlight=False, markup=False
+        )
+    except DomainError as exc:
+        err.print(
+            f"[{exc.code.value}] {exc.message}", soft_wrap=True, highlight=False, markup=False
+        )
         raise typer.Exit(code=1) from exc
 
 

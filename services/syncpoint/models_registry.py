@@ -9,9 +9,11 @@ from syncpoint.core.models import Base
 from syncpoint.dependencies import models as dependencies_models
 from syncpoint.products import models as products_models
 from syncpoint.scrum_of_scrums import models as scrum_of_scrums_models
+from syncpoint.scrum_of_scrums import refinement_models as refinement_models
 from syncpoint.teams import models as teams_models
 from syncpoint.work import gate_models as work_gate_models
 from syncpoint.work import models as work_models
+from syncpoint.work import tracking_models as work_tracking_models
 
 __all__ = [
     "audit_models",
@@ -23,7 +25,9 @@ __all__ = [
     "dependencies_models",
     "products_models",
     "scrum_of_scrums_models",
+    "refinement_models",
     "teams_models",
     "work_gate_models",
     "work_models",
+    "work_tracking_models",
 ]

@@ -19,9 +19,13 @@ from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQue
 from syncpoint.insights.graphql import InsightsQuery
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
 from syncpoint.quality.graphql.gates import GatesMutation, GatesQuery
+from syncpoint.quality.graphql.review import RetrospectiveQuery, ReviewQuery
+from syncpoint.quality.graphql.standup import StandupQuery
 from syncpoint.scrum_of_scrums.graphql import ScrumOfScrumsMutation, ScrumOfScrumsQuery
+from syncpoint.scrum_of_scrums.graphql.refinement import RefinementMutation, RefinementQuery
 from syncpoint.teams.graphql import TeamsMutation, TeamsQuery
 from syncpoint.work.graphql import WorkMutation, WorkQuery
+from syncpoint.work.graphql.mlflow import TrackingMutation, TrackingQuery
 
 
 @strawberry.type(description="Everything Syncpoint can answer.")
@@ -38,6 +42,11 @@ class Query(
     ScrumOfScrumsQuery,
     AuditQuery,
     GatesQuery,
+    TrackingQuery,
+    ReviewQuery,
+    RetrospectiveQuery,
+    StandupQuery,
+    RefinementQuery,
 ):
     pass
 
@@ -52,6 +61,8 @@ class Mutation(
     BlockersMutation,
     ScrumOfScrumsMutation,
     GatesMutation,
+    TrackingMutation,
+    RefinementMutation,
 ):
     pass
 

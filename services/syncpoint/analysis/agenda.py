@@ -46,6 +46,7 @@ class Section(enum.StrEnum):
     COMPUTE_CONTENTION = "COMPUTE_CONTENTION"
     QUALITY_OVERRIDES = "QUALITY_OVERRIDES"
     ACTION_ITEMS = "ACTION_ITEMS"
+    CROSS_TEAM_REFINEMENT = "CROSS_TEAM_REFINEMENT"
 
     @property
     def order(self) -> int:
@@ -68,6 +69,7 @@ _DEFAULT_MINUTES = {
     Section.COMPUTE_CONTENTION: 2,
     Section.QUALITY_OVERRIDES: 1,
     Section.ACTION_ITEMS: 1,
+    Section.CROSS_TEAM_REFINEMENT: 1,
 }
 
 

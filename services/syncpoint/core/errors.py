@@ -38,6 +38,8 @@ class ErrorCode(Enum):
     # An enforced quality gate (quality.gates): a check, a criterion or the data is not ready.
     GATE_NOT_MET = "GATE_NOT_MET"
     DATA_NOT_READY = "DATA_NOT_READY"
+    # An external service Syncpoint talks to (the experiment tracking server) cannot be reached.
+    TRACKING_UNAVAILABLE = "TRACKING_UNAVAILABLE"
 
 
 @strawberry.type(description="An expected failure of a mutation; nothing was changed.")

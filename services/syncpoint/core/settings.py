@@ -70,6 +70,15 @@ class Settings(BaseSettings):
         "in-process).",
     )
 
+    # Experiment tracking (work/mlflow.py): where `syncpoint mlflow sync` pulls linked runs from.
+    mlflow_tracking_uri: str | None = Field(
+        default=None, description="The MLflow tracking server, e.g. http://mlflow:5000."
+    )
+    mlflow_item_tag: str = Field(
+        default="syncpoint.item", description="The run tag naming the item key a run belongs to."
+    )
+    mlflow_timeout_s: float = Field(default=10.0, gt=0, description="Per HTTP request.")
+
     # OpenID Connect single sign-on (off unless an issuer and audience are set).
     oidc_issuer: str | None = Field(default=None, description="The `iss` JWTs must carry.")
     oidc_audience: str | None = Field(default=None, description="The `aud` JWTs must carry.")

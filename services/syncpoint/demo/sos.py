@@ -358,6 +358,25 @@ class SosBuilder:
             self.session, sam, done.id, done.version, "Merged and deployed"
         )
 
+    async def refinement(self, forum: Forum) -> None:
+        """A cross-team item on the discovery forum's joint backlog (scrum_of_scrums/refinement)."""
+        from syncpoint.scrum_of_scrums.refinement import create_refinement, join_refinement
+        from syncpoint.teams.repository import team_by_slug
+
+        lead, partner = [await team_by_slug(self.session, slug) for slug in ("ranking", "search")]
+        assert lead is not None
+        assert partner is not None
+        ref = await create_refinement(
+            self.session,
+            self.actor,
+            forum_id=forum.id,
+            title="One feature schema for user embeddings",
+            lead_team_id=lead.id,
+        )
+        await join_refinement(self.session, self.actor, refinement_id=ref.id, team_id=partner.id)
+        ref.created_at = self.at(4)
+        await self.session.flush()
+
 
 async def load_sos(session: AsyncSession, actor: Actor, org: DemoOrg, as_of: date) -> DemoSos:
     """Forums, blockers with escalations and a past meeting of the demo organisation."""
@@ -365,4 +384,5 @@ async def load_sos(session: AsyncSession, actor: Actor, org: DemoOrg, as_of: dat
     _org_forum, discovery, _platform = await builder.forums()
     raised = await builder.blockers()
     await builder.past_meeting(discovery, raised)
+    await builder.refinement(discovery)
     return builder.result

@@ -1,2 +1,3 @@
-"""Quality gates (Definition of Ready / Done enforced or advisory), data readiness at planning and
-their reports: the rules that sit above work, cadence, products and the analysis."""
+"""The ML team's sprint loop: quality gates (Definition of Ready / Done), data readiness at
+planning, sprint reviews, retrospectives and the standup digest: what sits above work, cadence,
+products, blockers and the analysis."""

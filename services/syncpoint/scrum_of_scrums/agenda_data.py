@@ -54,6 +54,8 @@ class AgendaData:
     sla_statuses: dict[int, list[ObjectiveStatus]]
     # Quality-gate overrides since the previous meeting (scrum_of_scrums.agenda_gates).
     overrides: list[GateOverride] = field(default_factory=list)
+    refinements: list[Any] = field(default_factory=list)
+    """The forum's unrefined cross-team items (scrum_of_scrums/refinement.py)."""
 
     def __post_init__(self) -> None:
         self.direct = self.forest.member_team_ids(self.forum.id)

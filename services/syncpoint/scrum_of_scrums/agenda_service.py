@@ -37,6 +37,7 @@ from syncpoint.scrum_of_scrums.agenda_sources import (
     research_candidates,
 )
 from syncpoint.scrum_of_scrums.models import Forum
+from syncpoint.scrum_of_scrums.refinement import refinement_candidates, unrefined_in
 
 MAX_HORIZON_DAYS = 180
 
@@ -86,6 +87,7 @@ async def load_agenda_data(
         products=products,
         sla_statuses={p.id: s for (p, _), s in zip(products, statuses, strict=True)},
         overrides=await recent_overrides(session, since, day),
+        refinements=await unrefined_in(session, forum_id),
     )
 
 
@@ -101,6 +103,7 @@ def candidates(data: AgendaData) -> list[Candidate]:
         *contention_candidates(data, by_blocker),
         *override_candidates(data),
         *action_item_candidates(data),
+        *refinement_candidates(data),
     ]
 
 

@@ -25,6 +25,7 @@ from syncpoint.insights.routes import router as exports_router
 from syncpoint.migrate import migration_heads
 from syncpoint.schema import build_schema
 from syncpoint.scrum_of_scrums.calendar_routes import router as calendar_router
+from syncpoint.web.app import router as web_app_router
 from syncpoint.web.routes import router as web_router
 
 
@@ -103,6 +104,7 @@ def create_app(
     app.include_router(calendar_router)
     app.include_router(exports_router)
     app.include_router(web_router)
+    app.include_router(web_app_router)
 
     # One envelope for every refusal (401 with WWW-Authenticate: Bearer, 403, 404...).
     install_refusals(app)

@@ -15,6 +15,7 @@ from typing import Any
 import strawberry
 from cross_web import HTTPException
 from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
 from graphql import GraphQLError, VariableDefinitionNode
 from strawberry import relay
 from strawberry.fastapi import GraphQLRouter
@@ -132,6 +133,12 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
     """GraphQL over HTTP with one transaction per request (core.transaction), ended after the
     operation; a refused operation answers 401 (with WWW-Authenticate: Bearer) or 403, as every
     route does, and a database fault 503 with a Retry-After."""
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        # GraphiQL's assets come from the package (web/static), not strawberry's CDN page.
+        from syncpoint.web.app import graphiql_page
+
+        return graphiql_page()
 
     async def get_sub_response(self, request: Request) -> Response:
         response = await super().get_sub_response(request)

@@ -1,0 +1,48 @@
+"""Fixtures of the browser tests: one live server per module, a Chromium page per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.browser import (
+    LiveServer,
+    browser_page,
+    require_browser,
+    start_server,
+    stop_server,
+)
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+
+
+@pytest.fixture(scope="module")
+def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    require_browser()
+    live = start_server(tmp_path_factory.mktemp("browser-demo"))
+    yield live
+    stop_server(live)
+
+
+@pytest.fixture(scope="module")
+def playwright_driver() -> Iterator[Any]:
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture
+def page(playwright_driver: Any) -> Iterator[Any]:
+    yield from browser_page(playwright_driver, OUTPUT)
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where the pages' screenshots go (test-output/browser, kept after the run)."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    return OUTPUT

@@ -170,7 +170,7 @@ function elements(map) {
     bundle.data.count += edge.count;
     bundle.data.members.push(edge);
     if (edge.worstFlag === "LATE" || bundle.data.colour === FLAG_COLOURS.FINE) bundle.data.colour = edgeColour(edge);
-    bundle.data.width = 1 + Math.min(10, Math.sqrt(bundle.data.count));
+    bundle.data.width = 0.5 + Math.min(4, Math.log2(1 + bundle.data.count) / 2);
     bundles.set(key, bundle);
   }
   return [...out, ...bundles.values()];
@@ -186,7 +186,8 @@ const STYLE = [
   { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)",
     "target-arrow-color": "data(colour)", "target-arrow-shape": "triangle", "curve-style": "bezier",
     opacity: 0.8 } },
-  { selector: "edge[?bundle]", style: { label: "data(count)", "font-size": 9, "line-style": "dashed" } },
+  { selector: "edge[?bundle]", style: { label: "data(count)", "font-size": 8, "line-style": "dashed",
+    "text-background-color": "#fff", "text-background-opacity": 0.7, "arrow-scale": 0.7, opacity: 0.55 } },
   { selector: ".highlight", style: { "border-width": 4, "border-color": "#facc15", "line-color": "#facc15",
     "target-arrow-color": "#facc15", opacity: 1, "z-index": 10 } },
   { selector: ".faded", style: { opacity: 0.15 } },
@@ -217,14 +218,17 @@ async function redraw() {
   status.textContent = "Loading…";
   document.body.dataset.state = "loading";
   const map = await fetchMap(filters);
+  const fetched = performance.now();
   state.map = map;
   mirror(map);
   draw(map);
   const ms = Math.round(performance.now() - started);
+  document.body.dataset.fetchMs = String(Math.round(fetched - started));
+  document.body.dataset.renderMs = String(Math.round(performance.now() - fetched));
   const teams = map.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM").length;
   status.textContent = `As of ${map.asOf}: ${teams} teams, ${map.nodes.length - teams} products, ` +
     `${map.edges.length} team-to-team edges${map.edges.length > AGGREGATE_ABOVE ?
-      " (aggregated between groups: click a group to open it)" : ""} · drawn in ${ms} ms`;
+      " (aggregated between groups: click a group to open it)" : ""} · fetched in ${document.body.dataset.fetchMs} ms, drawn in ${document.body.dataset.renderMs} ms`;
   document.body.dataset.drawMs = String(ms);
   document.body.dataset.state = "ready";
 }
@@ -236,7 +240,7 @@ function draw(map) {
   const cy = cytoscape({ container, elements: elements(map), style: STYLE, wheelSensitivity: 0.3,
     minZoom: 0.05, maxZoom: 4 });
   state.cy = cy;
-  const large = map.nodes.length > 150;
+  const large = cy.nodes().length > 150;
   cy.layout(/** @type {any} */ ({ name: "fcose", animate: false, quality: large ? "draft" : "default",
     randomize: true, nodeRepulsion: 6000, idealEdgeLength: 80, packComponents: true,
     numIter: large ? 600 : 2500, tile: true })).run();

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format schema bench clean
+.PHONY: run test lint format schema bench clean web
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -37,6 +37,11 @@ test: lint
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix services tests migrations benchmarks
 	$(BIN)/ruff format services tests migrations benchmarks
+
+# The director's view: rebuild the committed bundles in services/syncpoint/web/static from web/
+# (npm ci installs exactly web/package-lock.json; tsc checks the JSDoc types).
+web:
+	cd web && npm ci --no-audit --no-fund && npm run typecheck && npm run build
 
 schema: $(STAMP)
 	$(BIN)/syncpoint export-schema > schema/schema.graphql

@@ -75,6 +75,7 @@ async def _seed(url: str, *, large_teams: int | None) -> str:
 class LiveServer:
     base_url: str
     token: str
+    database_url: str
     server: Any
     thread: threading.Thread
 
@@ -99,7 +100,7 @@ def start_server(directory: Path, *, large_teams: int | None = None) -> LiveServ
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    return LiveServer(f"http://127.0.0.1:{port}", token, server, thread)
+    return LiveServer(f"http://127.0.0.1:{port}", token, url, server, thread)
 
 
 def stop_server(live: LiveServer) -> None:

@@ -4,11 +4,24 @@
 // data-node-id / data-source / data-target so scripts and tests can match it to the API.
 import cytoscape from "cytoscape";
 import fcose from "cytoscape-fcose";
+import svgExport from "cytoscape-svg";
 import {
   FLAG_COLOURS, allPages, el, gql, saveViewState, todayIso, viewState, withSignIn,
 } from "./common.js";
 
 cytoscape.use(fcose);
+cytoscape.use(svgExport);
+
+/**
+ * The drawn map as a picture (used by `syncpoint map --format svg|png`).
+ * @param {"svg" | "png"} format
+ * @returns {string} SVG text, or a PNG data URI
+ */
+function picture(format) {
+  if (format === "svg") return state.cy.svg({ full: true, bg: "#ffffff", scale: 1 });
+  return state.cy.png({ full: true, bg: "#ffffff", scale: 2 });
+}
+/** @type {any} */ (window).syncpointPicture = picture;
 
 const TOPOLOGY = {
   STREAM_ALIGNED: { colour: "#2563eb", shape: "ellipse" },

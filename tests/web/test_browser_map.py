@@ -14,8 +14,8 @@ from tests.web.browser import LiveServer, sign_in, watch
 pytestmark = pytest.mark.xdist_group("browser")
 
 AS_OF = "2027-01-20"
-MAP = """query Map($filter: DependencyMapFilter, $asOf: Date) {
-  dependencyMap(filter: $filter, level: TEAM, asOf: $asOf) {
+MAP = """query Map($filter: DependencyMapFilter, $asOf: Date, $level: MapLevel!) {
+  dependencyMap(filter: $filter, level: $level, asOf: $asOf) {
     nodes { id kind } edges { source target } } }"""
 GROUP = "query Group($slug: String!) { group(slug: $slug) { id } }"
 FLAGS = """query Flags($teamIds: [ID!], $asOf: Date) {
@@ -44,8 +44,10 @@ def drawn(page: Any) -> tuple[set[str], set[tuple[str, str]]]:
     return set(nodes), {(s, t) for s, t in edges}
 
 
-def expected(live: LiveServer, **filter: Any) -> tuple[set[str], set[tuple[str, str]]]:
-    found = api(live, MAP, filter=filter or None, asOf=AS_OF)["dependencyMap"]
+def expected(
+    live: LiveServer, level: str = "TEAM", **filter: Any
+) -> tuple[set[str], set[tuple[str, str]]]:
+    found = api(live, MAP, filter=filter or None, asOf=AS_OF, level=level)["dependencyMap"]
     return {n["id"] for n in found["nodes"]}, {(e["source"], e["target"]) for e in found["edges"]}
 
 
@@ -125,6 +127,14 @@ def test_clicking_a_team_opens_its_panel_with_the_flag_sentences(
     assert set(shown) == sentences
     assert "selected=" in page.url
     page.screenshot(path=str(screenshots / "map-panel.png"))
+
+    page.click("#drill-items")  # drill down: the team's items and their dependencies
+    page.wait_for_selector("body[data-state=ready]", state="attached")
+
+    items = drawn(page)
+    assert items == expected(live_demo, level="ITEM", teamIds=[node_id])
+    assert len(items[1]) > 0
+    assert "level=ITEM" in page.url
     assert seen.errors == []
 
 

@@ -40,8 +40,8 @@ const GROUPS = `query Groups($after: String) {
 const TEAMS = `query Teams($after: String) {
   teams(first: 100, after: $after) {
     pageInfo { hasNextPage endCursor } edges { node { id name topology framework group { id name } } } } }`;
-const MAP = `query Map($filter: DependencyMapFilter, $asOf: Date) {
-  dependencyMap(filter: $filter, level: TEAM, asOf: $asOf) {
+const MAP = `query Map($filter: DependencyMapFilter, $asOf: Date, $level: MapLevel!) {
+  dependencyMap(filter: $filter, level: $level, asOf: $asOf) {
     asOf
     nodes { id key label kind topology openCount lateCount teamId }
     edges { source target count worstFlag flags countsByType { blocking slowing ok } }
@@ -86,6 +86,7 @@ function readFilters() {
     team: input("team").value || null,
     hops: input("hops").value || "1",
     asOf: input("asOf").value || null,
+    level: input("level").value === "ITEM" ? "ITEM" : null,
     selected: state.selected || null,
   };
 }
@@ -97,6 +98,7 @@ function applyUrl() {
   input("to").value = params.get("to") || "";
   input("team").value = params.get("team") || "";
   input("hops").value = params.get("hops") || "1";
+  input("level").value = params.get("level") === "ITEM" ? "ITEM" : "TEAM";
   input("asOf").value = params.get("asOf") || todayIso();
   const flags = (params.get("flags") || "").split(",").filter(Boolean);
   for (const code of FLAG_CODES) input(`flag-${code}`).checked = !flags.length || flags.includes(code);
@@ -117,13 +119,13 @@ async function fetchMap(f) {
   let teamIds = f.team ? [f.team] : null;
   const hops = Math.max(1, Number(f.hops) || 1);
   for (let hop = 1; teamIds && hop < hops; hop++) {
-    const near = await gql(MAP, { filter: { ...filter, teamIds }, asOf: f.asOf });
+    const near = await gql(MAP, { filter: { ...filter, teamIds }, asOf: f.asOf, level: "TEAM" });
     teamIds = near.dependencyMap.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM")
       .map((/** @type {MapNode} */ n) => n.id);
     if (!teamIds.length) teamIds = [/** @type {string} */ (f.team)];
   }
   if (teamIds) filter.teamIds = teamIds;
-  return (await gql(MAP, { filter, asOf: f.asOf })).dependencyMap;
+  return (await gql(MAP, { filter, asOf: f.asOf, level: f.level || "TEAM" })).dependencyMap;
 }
 
 /** @param {MapEdge} edge */
@@ -156,11 +158,12 @@ function elements(map) {
   for (const node of /** @type {MapNode[]} */ (map.nodes)) {
     const groupId = /** @type {string} */ (groupOf.get(node.id));
     if (collapsed(groupId)) continue;
-    const look = TOPOLOGY[node.topology || "PLATFORM"] || TOPOLOGY.PLATFORM;
+    const owner = node.kind === "ITEM" && node.teamId ? state.teams.get(node.teamId) : null;
+    const look = TOPOLOGY[node.topology || (owner && owner.topology) || "PLATFORM"] || TOPOLOGY.PLATFORM;
     out.push({ data: {
       id: node.id, parent: `cluster:${groupId}`, label: node.label, kind: node.kind,
       colour: node.kind === "PRODUCT" ? "#475569" : look.colour,
-      shape: node.kind === "PRODUCT" ? "diamond" : look.shape,
+      shape: node.kind === "PRODUCT" ? "diamond" : node.kind === "ITEM" ? "rectangle" : look.shape,
       size: 18 + Math.min(40, 4 * Math.sqrt(node.openCount)),
     } });
   }
@@ -239,8 +242,10 @@ async function redraw() {
   document.body.dataset.fetchMs = String(Math.round(fetched - started));
   document.body.dataset.renderMs = String(Math.round(performance.now() - fetched));
   const teams = map.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM").length;
-  status.textContent = `As of ${map.asOf}: ${teams} teams, ${map.nodes.length - teams} products, ` +
-    `${map.edges.length} team-to-team edges${map.edges.length > AGGREGATE_ABOVE ?
+  const items = map.nodes.filter((/** @type {MapNode} */ n) => n.kind === "ITEM").length;
+  status.textContent = `As of ${map.asOf}: ${items ? `${items} items` : `${teams} teams`}, ` +
+    `${map.nodes.length - teams - items} products, ` +
+    `${map.edges.length} edges${map.edges.length > AGGREGATE_ABOVE ?
       " (aggregated between groups: click a group to open it)" : ""} · fetched in ${document.body.dataset.fetchMs} ms, drawn in ${document.body.dataset.renderMs} ms`;
   document.body.dataset.drawMs = String(ms);
   document.body.dataset.state = "ready";
@@ -261,6 +266,7 @@ function draw(map) {
   cy.on("viewport", () => positions(cy));
   cy.on("tap", "node[kind = 'TEAM']", (/** @type {any} */ event) => openTeam(event.target.id()));
   cy.on("tap", "node[kind = 'PRODUCT']", (/** @type {any} */ event) => openTeam(event.target.id()));
+  cy.on("tap", "node[kind = 'ITEM']", (/** @type {any} */ event) => highlightBlast(event.target.id()));
   cy.on("tap", "node[?cluster]", (/** @type {any} */ event) => toggleCluster(event.target.data("groupId")));
   cy.on("tap", "edge", (/** @type {any} */ event) => openEdge(event.target.data("members")));
   if (state.selected && cy.getElementById(state.selected).nonempty()) openTeam(state.selected);
@@ -338,8 +344,15 @@ async function openTeam(id) {
   const incoming = team.planning.incomingDependencies.edges.map((/** @type {any} */ e) => e.node);
   const outgoing = team.planning.outgoingDependencies.edges.map((/** @type {any} */ e) => e.node);
   const flags = data.flags.edges.map((/** @type {any} */ e) => e.node);
+  const items = el("button", { type: "button", id: "drill-items" }, ["Show its items and their dependencies"]);
+  items.onclick = () => {
+    input("team").value = id;
+    input("level").value = "ITEM";
+    redraw();
+  };
   showPanel(team.name, [
     el("p", { class: "muted" }, [`${team.topology} · ${team.framework} · ${team.group.name}`]),
+    items,
     el("h3", {}, [`Flags (${data.flags.totalCount})`]),
     el("ul", { id: "panel-flags" }, flags.map((/** @type {any} */ f) =>
       el("li", { class: `flag ${f.severity}`, "data-flag": f.code }, [f.message]))),
@@ -400,7 +413,7 @@ function highlightBottlenecks() {
 /** @param {string} itemId */
 async function highlightBlast(itemId) {
   const data = await gql(BLAST, { id: itemId, asOf: input("asOf").value || null });
-  highlight(data.blastRadius.teamIds);
+  highlight([itemId, ...data.blastRadius.teamIds, ...data.blastRadius.itemIds]);
 }
 
 function legend() {

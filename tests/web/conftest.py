@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: one live server per module, a Chromium page per test."""
+"""Fixtures of the browser tests: one live demo server per session (the tests share one xdist
+worker through their group), a Chromium page per test."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from tests.web.browser import (
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     require_browser()
     live = start_server(tmp_path_factory.mktemp("browser-demo"))
@@ -27,7 +28,7 @@ def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     stop_server(live)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def playwright_driver() -> Iterator[Any]:
     require_browser()
     from playwright.sync_api import sync_playwright

@@ -144,11 +144,17 @@ function render(view) {
   for (const point of view.points) {
     root.append(svg("line", { class: "integration-point", "data-integration-point-id": point.id,
       x1: x(point.date), x2: x(point.date), y1: 20, y2: height, stroke: FLAG_COLOURS.INTEGRATION_AT_RISK,
-      "stroke-width": 2 }),
+      "stroke-width": 3, cursor: "pointer" }),
       svg("text", { x: x(point.date) + 3, y: 30, "font-size": 11, fill: FLAG_COLOURS.INTEGRATION_AT_RISK }, point.name));
   }
   const host = /** @type {HTMLElement} */ (document.getElementById("timeline"));
   host.replaceChildren(root);
+  for (const line of root.querySelectorAll("line.integration-point")) {
+    line.addEventListener("click", () => {
+      input("point").value = line.getAttribute("data-integration-point-id") || "";
+      redraw();
+    });
+  }
 }
 
 async function wholeTimeline() {

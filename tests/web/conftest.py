@@ -28,18 +28,15 @@ def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     stop_server(live)
 
 
-@pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[Any]:
+@pytest.fixture
+def page() -> Iterator[Any]:
+    """A Chromium page; Playwright's driver lives only as long as the test (its sync API keeps
+    an event loop running, which the async tests sharing this worker must not meet)."""
     require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture
-def page(playwright_driver: Any) -> Iterator[Any]:
-    yield from browser_page(playwright_driver, OUTPUT)
+        yield from browser_page(driver, OUTPUT)
 
 
 @pytest.fixture(scope="session")

@@ -411,7 +411,10 @@ def _picture(
         _refuse("A PNG needs --output FILE.")
     view = View(page=page, as_of=as_of, group_slug=group, start=start, end=end)
     try:
-        drawn = draw_picture(get_settings(), view, picture)
+        from syncpoint.api import create_app
+
+        settings = get_settings()
+        drawn = draw_picture(settings, create_app(settings), view, picture)
     except PictureError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=1) from exc

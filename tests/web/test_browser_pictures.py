@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from syncpoint.api import create_app
 from syncpoint.core.settings import Settings
 from syncpoint.web.pictures import PictureFormat, View, draw_picture
 from tests.web.browser import LiveServer
@@ -15,12 +16,13 @@ pytestmark = pytest.mark.xdist_group("browser")
 DAY = date(2027, 1, 20)
 
 
-def settings_of(live: LiveServer) -> Settings:
-    return Settings(database_url=live.database_url, environment="development")
+def draw(live: LiveServer, view: View, fmt: PictureFormat) -> bytes:
+    settings = Settings(database_url=live.database_url, environment="development")
+    return draw_picture(settings, create_app(settings), view, fmt)
 
 
 def test_the_timeline_svg_has_a_lane_per_team(live_demo: LiveServer) -> None:
-    svg = draw_picture(settings_of(live_demo), View("timeline", as_of=DAY), PictureFormat.SVG)
+    svg = draw(live_demo, View("timeline", as_of=DAY), PictureFormat.SVG)
 
     text = svg.decode("utf-8")
     assert text.startswith('<?xml version="1.0"')
@@ -29,10 +31,8 @@ def test_the_timeline_svg_has_a_lane_per_team(live_demo: LiveServer) -> None:
 
 
 def test_the_map_draws_as_svg_and_png(live_demo: LiveServer) -> None:
-    svg = draw_picture(settings_of(live_demo), View("map", as_of=DAY), PictureFormat.SVG)
-    png = draw_picture(
-        settings_of(live_demo), View("map", as_of=DAY, group_slug="discovery"), PictureFormat.PNG
-    )
+    svg = draw(live_demo, View("map", as_of=DAY), PictureFormat.SVG)
+    png = draw(live_demo, View("map", as_of=DAY, group_slug="discovery"), PictureFormat.PNG)
 
     assert b"<svg" in svg[:200]
     assert b"Ranking" in svg  # team labels are text in the picture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -134,11 +135,13 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
     operation; a refused operation answers 401 (with WWW-Authenticate: Bearer) or 403, as every
     route does, and a database fault 503 with a Retry-After."""
 
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        # GraphiQL's assets come from the package (web/static), not strawberry's CDN page.
-        from syncpoint.web.app import graphiql_page
+    # The IDE page, set by the app (GraphiQL from the package, not strawberry's CDN page).
+    graphql_ide_page: Callable[[], HTMLResponse] | None = None
 
-        return graphiql_page()
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        if self.graphql_ide_page is None:
+            return await super().render_graphql_ide(request)
+        return self.graphql_ide_page()
 
     async def get_sub_response(self, request: Request) -> Response:
         response = await super().get_sub_response(request)

@@ -86,15 +86,13 @@ async def _revoke(settings: Settings, token_id: int) -> None:
         await engine.dispose()
 
 
-def _serve(settings: Settings) -> tuple[Any, threading.Thread, str]:
+def _serve(app: Any) -> tuple[Any, threading.Thread, str]:
     import uvicorn
-
-    from syncpoint.api import create_app
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = int(probe.getsockname()[1])
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -136,8 +134,9 @@ def _draw(base_url: str, path: str, token: str, view: View, fmt: PictureFormat) 
             browser.close()
 
 
-def draw_picture(settings: Settings, view: View, fmt: PictureFormat) -> bytes:
-    """The page's picture as SVG or PNG bytes."""
+def draw_picture(settings: Settings, app: Any, view: View, fmt: PictureFormat) -> bytes:
+    """The page's picture as SVG or PNG bytes, drawn by `app` (the API app on `settings`'s
+    database, passed in: this layer does not import the app)."""
     if not CHROMIUM.exists():
         raise PictureError(f"{CHROMIUM} is missing: apt-get install -y chromium.")
     token, token_id, params = asyncio.run(_sign_in(settings, view))
@@ -148,7 +147,7 @@ def draw_picture(settings: Settings, view: View, fmt: PictureFormat) -> bytes:
             params["from"] = view.start.isoformat()
         if view.end:
             params["to"] = view.end.isoformat()
-        server, thread, base_url = _serve(settings)
+        server, thread, base_url = _serve(app)
         try:
             path = f"/{view.page}?{urlencode(params)}"
             return _draw(base_url, path, token, view, fmt)

@@ -141,6 +141,8 @@ def browser_page(playwright: Any, output: Path) -> Iterator[Any]:
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
     try:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
+        # Under a full parallel run on a busy machine the API answers slowly: wait, do not flake.
+        context.set_default_timeout(120_000)
         yield context.new_page()
         context.close()
     finally:

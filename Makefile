@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 MLFLOW_STAMP := .mlflow-server/.installed
 
-.PHONY: run test lint format schema bench clean mlflow-server
+.PHONY: run test lint format schema bench clean mlflow-server web
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -48,6 +48,11 @@ mlflow-server: $(MLFLOW_STAMP)
 format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix services tests migrations benchmarks
 	$(BIN)/ruff format services tests migrations benchmarks
+
+# The director's view: rebuild the committed bundles in services/syncpoint/web/static from web/
+# (npm ci installs exactly web/package-lock.json; tsc checks the JSDoc types).
+web:
+	cd web && npm ci --no-audit --no-fund && npm run typecheck && npm run build
 
 schema: $(STAMP)
 	$(BIN)/syncpoint export-schema > schema/schema.graphql

@@ -25,6 +25,8 @@ from syncpoint.insights.routes import router as exports_router
 from syncpoint.migrate import migration_heads
 from syncpoint.schema import build_schema
 from syncpoint.scrum_of_scrums.calendar_routes import router as calendar_router
+from syncpoint.web.app import graphiql_page
+from syncpoint.web.app import router as web_app_router
 from syncpoint.web.routes import router as web_router
 
 
@@ -98,11 +100,13 @@ def create_app(
         context_getter=get_context,
         graphql_ide="graphiql" if not settings.is_production else None,
     )
+    graphql.graphql_ide_page = graphiql_page
     app.include_router(graphql, prefix="/graphql")
     install_request_limits(app, settings)  # body, JSON, time, rate limits; response media
     app.include_router(calendar_router)
     app.include_router(exports_router)
     app.include_router(web_router)
+    app.include_router(web_app_router)
 
     # One envelope for every refusal (401 with WWW-Authenticate: Bearer, 403, 404...).
     install_refusals(app)

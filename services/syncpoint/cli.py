@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
@@ -312,11 +312,24 @@ async def _load_large(session: SerialSession, teams: int | None, seed: int) -> s
     return f"Large organisation loaded (seed {seed}): {org.summary()}; {total:,} rows."
 
 
+class MapOutput(StrEnum):
+    """The exports (text) and the pictures of /map (drawn by the page in Chromium)."""
+
+    DOT = "DOT"
+    MERMAID = "MERMAID"
+    GRAPHML = "GRAPHML"
+    JSON = "JSON"
+    SVG = "SVG"
+    PNG = "PNG"
+
+
 @app.command("map")
 def dependency_map(
     fmt: Annotated[
-        MapFormat,
-        typer.Option("--format", case_sensitive=False, help="dot, mermaid, graphml, json."),
+        MapOutput,
+        typer.Option(
+            "--format", case_sensitive=False, help="dot, mermaid, graphml, json; svg, png."
+        ),
     ],
     level: Annotated[MapLevel, typer.Option(case_sensitive=False)] = MapLevel.TEAM,
     group: Annotated[str | None, typer.Option(help="Slug of a group (subgroups included).")] = None,
@@ -325,14 +338,20 @@ def dependency_map(
     ] = None,
     output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
 ) -> None:
-    """Export the cross-team dependency map (DOT renders with Graphviz: dot -Tsvg)."""
+    """Export the cross-team dependency map (DOT renders with Graphviz: dot -Tsvg), or draw
+    the /map page's picture for slides (svg, png: headless Chromium)."""
     from syncpoint.core.errors import DomainError
     from syncpoint.insights.commands import export_map
 
     day = as_of.date() if as_of else None
+    if fmt in (MapOutput.SVG, MapOutput.PNG):
+        _picture("map", fmt, output, as_of=day, group=group)
+        return
     try:
         text = _in_session(
-            lambda s: export_map(s, fmt=fmt, level=level, group_slug=group, as_of=day)
+            lambda s: export_map(
+                s, fmt=MapFormat(fmt.value), level=level, group_slug=group, as_of=day
+            )
         )
     except DomainError as exc:
         err.print(f"[red]{exc.message}[/red]")
@@ -342,6 +361,70 @@ def dependency_map(
     else:
         output.write_text(text, encoding="utf-8")
         err.print(f"Dependency map written to {output}.")
+
+
+class PictureOutput(StrEnum):
+    SVG = "SVG"
+    PNG = "PNG"
+
+
+@app.command("timeline")
+def timeline(
+    fmt: Annotated[PictureOutput, typer.Option("--format", case_sensitive=False, help="svg, png.")],
+    group: Annotated[str | None, typer.Option(help="Slug of a group (subgroups included).")] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Default: today.")
+    ] = None,
+    start: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day shown.")
+    ] = None,
+    end: Annotated[
+        datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day shown.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Draw the /timeline page's picture (lanes, sprints, integration points) for slides."""
+    _picture(
+        "timeline",
+        fmt,
+        output,
+        as_of=as_of.date() if as_of else None,
+        group=group,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+    )
+
+
+def _picture(
+    page: str,
+    fmt: StrEnum,
+    output: Path | None,
+    *,
+    as_of: date | None,
+    group: str | None,
+    start: date | None = None,
+    end: date | None = None,
+) -> None:
+    from syncpoint.web.pictures import PictureError, PictureFormat, View, draw_picture
+
+    _require_database()
+    picture = PictureFormat(fmt.value.lower())
+    if picture is PictureFormat.PNG and output is None:
+        _refuse("A PNG needs --output FILE.")
+    view = View(page=page, as_of=as_of, group_slug=group, start=start, end=end)
+    try:
+        from syncpoint.api import create_app
+
+        settings = get_settings()
+        drawn = draw_picture(settings, create_app(settings), view, picture)
+    except PictureError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=1) from exc
+    if output is None:
+        typer.echo(drawn.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(drawn)
+        err.print(f"{page.capitalize()} picture written to {output}.")
 
 
 @app.command("demo-tokens")

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
 from cross_web import HTTPException
 from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
 from graphql import GraphQLError, VariableDefinitionNode
 from strawberry import relay
 from strawberry.fastapi import GraphQLRouter
@@ -133,6 +135,14 @@ class SyncpointRouter(GraphQLRouter[Any, None]):
     """GraphQL over HTTP with one transaction per request (core.transaction), ended after the
     operation; a refused operation answers 401 (with WWW-Authenticate: Bearer) or 403, as every
     route does, and a database fault 503 with a Retry-After."""
+
+    # The IDE page, set by the app (GraphiQL from the package, not strawberry's CDN page).
+    graphql_ide_page: Callable[[], HTMLResponse] | None = None
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        if self.graphql_ide_page is None:
+            return await super().render_graphql_ide(request)
+        return self.graphql_ide_page()
 
     async def get_sub_response(self, request: Request) -> Response:
         response = await super().get_sub_response(request)

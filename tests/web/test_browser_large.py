@@ -1,0 +1,51 @@
+"""A generated organisation of 120 teams on the map: drawn whole (the mirror lists every node
+and edge of dependencyMap), edges aggregated between group clusters, the time recorded."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.browser import LiveServer, require_browser, sign_in, start_server, stop_server, watch
+from tests.web.test_browser_map import AS_OF, drawn, expected
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+TEAMS = 120
+
+
+@pytest.fixture(scope="module")
+def live_large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    require_browser()
+    live = start_server(tmp_path_factory.mktemp("browser-large"), large_teams=TEAMS)
+    yield live
+    stop_server(live)
+
+
+def test_a_large_organisation_draws_aggregated_by_group(
+    live_large: LiveServer, page: Any, screenshots: Path
+) -> None:
+    seen = watch(page)
+    started = time.monotonic()
+
+    sign_in(page, live_large, f"/map?asOf={AS_OF}")
+
+    seconds = time.monotonic() - started
+    nodes, edges = drawn(page)
+    assert (nodes, edges) == expected(live_large)
+    assert len([n for n in nodes if n]) > TEAMS // 2
+    # Large: one dashed edge per pair of group clusters, until a cluster is opened.
+    assert "aggregated between groups" in page.inner_text("#status")
+    fetch_ms = page.get_attribute("body", "data-fetch-ms")
+    render_ms = page.get_attribute("body", "data-render-ms")
+    (screenshots / "large-map-timing.txt").write_text(
+        f"{TEAMS} teams, {len(nodes)} nodes, {len(edges)} edges: page ready in {seconds:.1f} s, "
+        f"map fetched in {fetch_ms} ms, drawn in {render_ms} ms\n"
+    )
+    page.screenshot(path=str(screenshots / "map-large.png"))
+    assert seen.errors == []
+    assert all(live_large.token not in url for url in seen.urls)

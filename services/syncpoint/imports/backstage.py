@@ -183,17 +183,16 @@ class Catalog:
         metadata = document.get("metadata")
         name = metadata.get("name") if isinstance(metadata, dict) else None
         origin = Origin(file, index, str(name or ""))
+        kind = document.get("kind")
+        if isinstance(kind, str) and kind.lower() not in KINDS:
+            self.report.problem(origin, "kind", f"Kind {kind} is not imported.", invalid=False)
+            return None
         bad = self._envelope(document, metadata, name)
         if bad:
             self.report.problem(origin, *bad)
             return None
         assert isinstance(metadata, dict)
         kind = str(document["kind"]).lower()
-        if kind not in KINDS:
-            self.report.problem(
-                origin, "kind", f"Kind {document['kind']} is not imported.", invalid=False
-            )
-            return None
         namespace = str(metadata.get("namespace") or "default")
         entity = Entity(kind, namespace, str(name), document, Origin(file, index, f"{kind}:{name}"))
         for spec_field, expected in _REQUIRED.get(kind, ()):

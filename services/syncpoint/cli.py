@@ -652,3 +652,22 @@ def import_dependencies(
 
     files = read_paths(paths, (".csv",))
     _run_import("dependencies", parse_dependency_csv, files, apply, strict, show_unchanged)
+
+
+@import_app.command("jira")
+def import_jira(
+    paths: Annotated[list[Path], typer.Argument(help="Jira issue-search CSV export(s).")],
+    mapping: Annotated[Path, typer.Option(help="YAML: projects, issue types, statuses, fields.")],
+    apply: ApplyOption = False,
+    strict: StrictOption = False,
+    show_unchanged: ShowOption = False,
+) -> None:
+    """A Jira CSV export: items, sprints, carry-over history and Blocks links across teams."""
+    from functools import partial
+
+    from syncpoint.imports.jira import parse_jira
+    from syncpoint.imports.sources import SourceFile, read_paths
+
+    rules = SourceFile(str(mapping), mapping.read_text(encoding="utf-8"))
+    parser = partial(parse_jira, mapping=rules)
+    _run_import("jira", parser, read_paths(paths, (".csv",)), apply, strict, show_unchanged)

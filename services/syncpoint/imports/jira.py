@@ -421,8 +421,8 @@ class _JiraWriter:
         await self._plan_sprints(issue, team, item, changed)
         if outcome is Outcome.UNCHANGED and changed:
             outcome = Outcome.UPDATED
-        changes = () if outcome is Outcome.CREATED else tuple(sorted(set(changed)))
-        self.report.record("ITEM", issue.key, outcome, changes)
+        summary = () if outcome is Outcome.CREATED else tuple(sorted(set(changed)))
+        self.report.record("ITEM", issue.key, outcome, summary)
 
     async def _plan_sprints(
         self, issue: Issue, team: Team, item: BacklogItem, changed: list[str]

@@ -671,3 +671,20 @@ def import_jira(
     rules = SourceFile(str(mapping), mapping.read_text(encoding="utf-8"))
     parser = partial(parse_jira, mapping=rules)
     _run_import("jira", parser, read_paths(paths, (".csv",)), apply, strict, show_unchanged)
+
+
+@export_app.command("backstage")
+def export_backstage_command(
+    directory: Annotated[Path, typer.Argument(help="Directory to write (created if missing).")],
+) -> None:
+    """Groups, teams, people, products and their dependencies as Backstage descriptor YAML."""
+    from syncpoint.imports.backstage_export import export_backstage
+
+    async def work(session: SerialSession) -> dict[str, str]:
+        return await export_backstage(session)
+
+    files = _in_session(work)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (directory / name).write_text(content, encoding="utf-8")
+    console.print(f"Wrote {len(files)} files to {directory} (start at catalog-info.yaml).")

@@ -36,7 +36,7 @@ from syncpoint.imports.spec import (
     TeamSpec,
 )
 from syncpoint.products.models import ProductKind
-from syncpoint.teams.models import GroupKind, Topology
+from syncpoint.teams.models import GroupKind, MembershipRole, Topology
 
 API_VERSIONS = frozenset({"backstage.io/v1alpha1", "backstage.io/v1beta1"})
 KINDS = {
@@ -421,13 +421,18 @@ class _Mapper:
                     user.origin, "spec.profile.email", "A person needs an e-mail address."
                 )
                 continue
-            name = str(profile.get("displayName") or user.metadata.get("title") or user.name)
-            self.spec.people.append(PersonSpec(email, name, user.origin))
+            name = str(profile.get("displayName") or user.name)
+            title = user.metadata.get("title")
+            self.spec.people.append(
+                PersonSpec(email, name, user.origin, str(title) if title else None)
+            )
+            roles = self._roles(user)
             for group_ref in sorted(members[user.ref]):
                 group = self.entities[group_ref]
                 if self.is_team(group):
+                    slug = self.slug(group)
                     self.spec.memberships.append(
-                        MembershipSpec(email, self.slug(group), user.origin)
+                        MembershipSpec(email, slug, user.origin, roles.get(slug))
                     )
                 else:
                     self.report.problem(
@@ -436,6 +441,24 @@ class _Mapper:
                         f"{group_ref} is not a team: memberships are per team, not recorded.",
                         invalid=False,
                     )
+
+    def _roles(self, user: Entity) -> dict[str, MembershipRole]:
+        """`syncpoint.io/roles: "ranking=ML_ENGINEER,features=PRODUCT_OWNER"` (the export's)."""
+        roles: dict[str, MembershipRole] = {}
+        for part in (user.annotation("roles") or "").split(","):
+            team, _, role = part.strip().partition("=")
+            if not team:
+                continue
+            try:
+                roles[team] = MembershipRole(role.strip().upper())
+            except ValueError:
+                self.report.problem(
+                    user.origin,
+                    f"metadata.annotations.{ANNOTATION}roles",
+                    f"{role!r} is not a membership role; ignored.",
+                    invalid=False,
+                )
+        return roles
 
     # ---- ownership, products, dependencies ---------------------------------------------------
 
@@ -459,6 +482,8 @@ class _Mapper:
         systems = self.known(entity, "system") if entity.kind != "system" else [entity]
         if systems:
             return systems[0]
+        if entity.annotation("product") == "false":
+            return None  # a team's own work (as the export writes it), not a product
         return entity if entity.kind == "component" else None
 
     def _products(self) -> set[str]:
@@ -523,6 +548,7 @@ class _Mapper:
                     unit.origin,
                     kind,
                     str(unit.metadata.get("description") or ""),
+                    _capacity(unit.annotation("capacity-units")),
                 )
             )
         for (consumer_slug, provider_slug, is_product), reasons in sorted(edges.items()):
@@ -547,6 +573,10 @@ class _Mapper:
                 "OK (the catalog does not say how urgent it is)",
             )
         return owners
+
+
+def _capacity(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
 
 
 def parse_backstage(

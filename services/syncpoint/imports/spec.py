@@ -61,6 +61,7 @@ class ProductSpec:
     origin: Origin
     kind: ProductKind | None = None
     description: str = ""
+    capacity_units: int | None = None
 
 
 @dataclass

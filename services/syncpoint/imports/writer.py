@@ -288,6 +288,7 @@ class Writer:
                         kind=kind,
                         owner_team_id=owner.id,
                         description=product.description,
+                        capacity_units=product.capacity_units,
                     )
                     self.report.record("PRODUCT", product.slug, Outcome.CREATED)
                 else:
@@ -296,6 +297,8 @@ class Writer:
                         "description": product.description,
                         "owner_team_id": owner.id,
                     }
+                    if product.capacity_units is not None:
+                        wanted["capacity_units"] = product.capacity_units
                     if product.kind is not None and product.kind is not existing.kind:
                         self.report.problem(
                             product.origin,

@@ -101,7 +101,9 @@ class Report:
         )
 
 
-def render(report: Report, console: Console, *, show_unchanged: bool = False) -> None:
+def render(
+    report: Report, console: Console, *, show_unchanged: bool = False, limit: int = 500
+) -> None:
     """Print the report as rich tables: the plan (or what was done), defaults, problems."""
     summary = Table(title=f"{report.source} import", show_lines=False)
     summary.add_column("object")
@@ -112,25 +114,29 @@ def render(report: Report, console: Console, *, show_unchanged: bool = False) ->
         summary.add_row(kind, *(str(len(report.of(kind, o))) for o in Outcome))
     console.print(summary)
     changed = [a for a in report.actions if show_unchanged or a.outcome is not Outcome.UNCHANGED]
+    hidden = max(0, len(changed) - limit)
+    changed = changed[:limit]
     if changed:
         plan = Table(title="Created and updated" + (" (and unchanged)" if show_unchanged else ""))
         for column in ("object", "key", "outcome", "changes"):
             plan.add_column(column)
         for action in changed:
             plan.add_row(action.kind, action.key, action.outcome.value, ", ".join(action.changes))
+        if hidden:
+            plan.add_row("…", f"and {hidden:,} more", "", "")
         console.print(plan)
     if report.defaults:
         defaults = Table(title="Defaults chosen (the input does not say)")
         for column in ("object", "key", "field", "value"):
             defaults.add_column(column)
-        for d in report.defaults:
+        for d in report.defaults[:limit]:
             defaults.add_row(d.kind, d.key, d.field, d.value)
         console.print(defaults)
     if report.problems:
         problems = Table(title="Problems")
         for column in ("file", "document", "entity", "field", "reason", "imported"):
             problems.add_column(column)
-        for p in report.problems:
+        for p in report.problems[:limit]:
             index = "" if p.origin.index is None else str(p.origin.index)
             problems.add_row(
                 p.origin.file,
@@ -141,6 +147,9 @@ def render(report: Report, console: Console, *, show_unchanged: bool = False) ->
                 "no" if p.invalid else "yes",
             )
         console.print(problems)
+    for name, rows in (("defaults", report.defaults), ("problems", report.problems)):
+        if len(rows) > limit:
+            console.print(f"… and {len(rows) - limit:,} more {name} (the first {limit} shown).")
     for note in report.notes:
         console.print(note, highlight=False)
     if report.written:

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -696,3 +696,132 @@ def audit_prune(
 
     with console.status("Pruning the audit log..."):
         console.print(_in_session(work, audit="audit prune", bulk=True))
+
+
+# ---- import / export: bringing an existing organisation in (services/syncpoint/imports) --------
+
+import_app = typer.Typer(
+    help="Bring an organisation in: a dry run unless --apply.", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+export_app = typer.Typer(help="Write the organisation out for other tools.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+_BULK_FROM = 500  # objects: from this many the audit entry is a summary, and a progress bar shows
+ApplyOption = Annotated[bool, typer.Option("--apply", help="Write (default: a dry run).")]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Write nothing when any document is invalid.")
+]
+ShowOption = Annotated[bool, typer.Option("--show-unchanged", help="List unchanged objects too.")]
+
+
+def _run_import(
+    source: str, parser: Any, files: list[Any], apply: bool, strict: bool, show: bool
+) -> None:
+    from rich.progress import Progress
+
+    from syncpoint.imports.report import render
+    from syncpoint.imports.runner import parse, write
+
+    report, spec = parse(source, parser, files, apply=apply, strict=strict)
+    size = spec.size()
+
+    async def work(session: SerialSession) -> Any:
+        import syncpoint.models_registry  # noqa: F401 - every table the services touch
+
+        with Progress(console=err, transient=True, disable=size < _BULK_FROM) as progress:
+            task = progress.add_task(f"{source}: {size:,} objects", total=size)
+            return await write(
+                session, cli_actor(), report, spec, lambda n: progress.advance(task, n)
+            )
+
+    written = apply and not (strict and report.invalid)
+    _in_session(work, audit=f"import {source}" if written else None, bulk=size >= _BULK_FROM)
+    render(report, console, show_unchanged=show)
+    if report.invalid and strict:
+        raise typer.Exit(code=1)
+
+
+@import_app.command("backstage")
+def import_backstage(
+    paths: Annotated[list[Path], typer.Argument(help="Catalog YAML files or directories.")],
+    apply: ApplyOption = False,
+    strict: StrictOption = False,
+    show_unchanged: ShowOption = False,
+) -> None:
+    """A Backstage catalog (Group, User, System, Component, API, Resource, Domain, Location)."""
+    from functools import partial
+
+    from syncpoint.imports.backstage import parse_backstage
+    from syncpoint.imports.sources import read_paths
+
+    def load(path: str) -> str | None:
+        file = Path(path)
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+
+    parser = partial(parse_backstage, loader=load)
+    _run_import("backstage", parser, read_paths(paths), apply, strict, show_unchanged)
+
+
+@import_app.command("team-api")
+def import_team_api(
+    paths: Annotated[list[Path], typer.Argument(help="Team API YAML files or directories.")],
+    apply: ApplyOption = False,
+    strict: StrictOption = False,
+    show_unchanged: ShowOption = False,
+) -> None:
+    """Team Topologies Team API documents: Team API fields, interactions, dependencies."""
+    from syncpoint.imports.sources import read_paths
+    from syncpoint.imports.team_api import parse_team_api
+
+    _run_import("team-api", parse_team_api, read_paths(paths), apply, strict, show_unchanged)
+
+
+@import_app.command("dependencies")
+def import_dependencies(
+    paths: Annotated[list[Path], typer.Argument(help="CSV: consumer team, provider team, ...")],
+    apply: ApplyOption = False,
+    strict: StrictOption = False,
+    show_unchanged: ShowOption = False,
+) -> None:
+    """A dependency spreadsheet: consumer team, provider team, type, description, needed-by."""
+    from syncpoint.imports.dependency_csv import parse_dependency_csv
+    from syncpoint.imports.sources import read_paths
+
+    files = read_paths(paths, (".csv",))
+    _run_import("dependencies", parse_dependency_csv, files, apply, strict, show_unchanged)
+
+
+@import_app.command("jira")
+def import_jira(
+    paths: Annotated[list[Path], typer.Argument(help="Jira issue-search CSV export(s).")],
+    mapping: Annotated[Path, typer.Option(help="YAML: projects, issue types, statuses, fields.")],
+    apply: ApplyOption = False,
+    strict: StrictOption = False,
+    show_unchanged: ShowOption = False,
+) -> None:
+    """A Jira CSV export: items, sprints, carry-over history and Blocks links across teams."""
+    from functools import partial
+
+    from syncpoint.imports.jira import parse_jira
+    from syncpoint.imports.sources import SourceFile, read_paths
+
+    rules = SourceFile(str(mapping), mapping.read_text(encoding="utf-8"))
+    parser = partial(parse_jira, mapping=rules)
+    _run_import("jira", parser, read_paths(paths, (".csv",)), apply, strict, show_unchanged)
+
+
+@export_app.command("backstage")
+def export_backstage_command(
+    directory: Annotated[Path, typer.Argument(help="Directory to write (created if missing).")],
+) -> None:
+    """Groups, teams, people, products and their dependencies as Backstage descriptor YAML."""
+    from syncpoint.imports.backstage_export import export_backstage
+
+    async def work(session: SerialSession) -> dict[str, str]:
+        return await export_backstage(session)
+
+    files = _in_session(work)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (directory / name).write_text(content, encoding="utf-8")
+    console.print(f"Wrote {len(files)} files to {directory} (start at catalog-info.yaml).")

@@ -16,6 +16,7 @@ from syncpoint.cadence.graphql import CadenceMutation, CadenceQuery
 from syncpoint.core.graphql import NodeQuery, SyncpointSchema
 from syncpoint.core.limits import QueryCost
 from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
+from syncpoint.imports.graphql import ImportsMutation
 from syncpoint.insights.graphql import InsightsQuery
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
 from syncpoint.quality.graphql.gates import GatesMutation, GatesQuery
@@ -63,6 +64,7 @@ class Mutation(
     GatesMutation,
     TrackingMutation,
     RefinementMutation,
+    ImportsMutation,
 ):
     pass
 

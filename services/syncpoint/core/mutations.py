@@ -286,3 +286,20 @@ def mutation(
         )
 
     return declare
+
+
+@contextmanager
+def unrecorded(session: SerialSession) -> Iterator[None]:
+    """Flush inside the block without the running mutation recording it: for work that is
+    rolled back to a savepoint before the mutation ends (an import's dry run), so the audit
+    log never lists changes that were not made."""
+    listeners = [
+        fn for fn in session.sync_session.dispatch.after_flush if isinstance(fn, _Recorder)
+    ]
+    for fn in listeners:
+        sa_event.remove(session.sync_session, "after_flush", fn)
+    try:
+        yield
+    finally:
+        for fn in listeners:
+            sa_event.listen(session.sync_session, "after_flush", fn)

@@ -108,7 +108,7 @@ async def _by_impact(
     keyed = await analyses.off_loop(
         lambda: keyed_by_impact(analysis.inp, rows, analysis.item_graph)
     )
-    page = paginate_list(
+    page = paginate_list(  # type: ignore[type-var]  # ids first, blockers below
         keyed,
         args,
         lambda row: int(row.id),

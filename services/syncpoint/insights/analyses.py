@@ -54,6 +54,9 @@ class AnalysisCache:
     def __init__(self, size: int = DEFAULT_CACHE_SIZE) -> None:
         self.size = size
         self._entries: OrderedDict[Key, asyncio.Future[Any]] = OrderedDict()
+        # The newest finished result per parameters (the key without its version): served to
+        # requests that would otherwise wait on a computation another request started.
+        self._latest: OrderedDict[Key, tuple[int, Any]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -61,10 +64,20 @@ class AnalysisCache:
     def clear(self) -> None:
         """Forget every result (the next request recomputes)."""
         self._entries.clear()
+        self._latest.clear()
 
-    async def get(self, key: Key, compute: Callable[[], Awaitable[T]]) -> T:
+    def latest(self, params: Key) -> tuple[int, Any] | None:
+        """(version, result) of the newest finished computation of these parameters."""
+        return self._latest.get(params)
+
+    async def get(self, key: Key, compute: Callable[[], Awaitable[T]], *, stale: bool = False) -> T:
         """The result for ``key``: cached, awaited from the request computing it, or computed
-        here (in the caller's task) and kept."""
+        here (in the caller's task) and kept.
+
+        ``stale``: while another request computes ``key`` (a newer version), answer with the
+        newest finished result of the same parameters instead of waiting (its version says how
+        old it is); the request that started the computation waits for it.
+        """
         if self.size <= 0:
             return await compute()
         while True:
@@ -72,6 +85,10 @@ class AnalysisCache:
             if pending is None or pending.get_loop() is not asyncio.get_running_loop():
                 break
             self._entries.move_to_end(key)
+            if stale and not pending.done():
+                older = self._latest.get(key[1:])
+                if older is not None and isinstance(key[0], int) and older[0] < key[0]:
+                    return older[1]
             try:
                 return await asyncio.shield(pending)
             except asyncio.CancelledError:
@@ -79,7 +96,20 @@ class AnalysisCache:
                 if pending.cancelled() and not (task is not None and task.cancelling()):
                     continue  # the computing request went away: compute it ourselves
                 raise
-        return await _single_flight(self._entries, key, compute, self._evict)
+        result = await _single_flight(self._entries, key, compute, self._evict)
+        self._remember(key, result)
+        return result
+
+    def _remember(self, key: Key, result: Any) -> None:
+        version, params = key[0], key[1:]
+        if not isinstance(version, int):
+            return
+        older = self._latest.get(params)
+        if older is None or older[0] <= version:
+            self._latest[params] = (version, result)
+            self._latest.move_to_end(params)
+        while len(self._latest) > self.size:
+            self._latest.popitem(last=False)
 
     def _evict(self) -> None:
         while len(self._entries) > self.size:
@@ -158,10 +188,13 @@ class Analyses:
     async def _get(
         self,
         params: Key,
-        compute: Callable[[], Awaitable[T]],
+        compute: Callable[[Hashable], Awaitable[T]],
         cache: AnalysisCache | None,
+        *,
+        version: Hashable | None = None,
+        stale: bool = False,
     ) -> T:
-        version = await self._version_key()
+        version = version if version is not None else await self._version_key()
         key: Key = (version, *params)
         pending = self._memo.get(key)
         if pending is not None:
@@ -169,20 +202,25 @@ class Analyses:
 
         async def run() -> T:
             if cache is not None and isinstance(version, int):
-                return await cache.get(key, compute)
-            return await compute()  # own uncommitted writes: private to this session
+                return await cache.get(key, lambda: compute(version), stale=stale)
+            return await compute(version)  # own uncommitted writes: private to this session
 
         return await _single_flight(self._memo, key, run)
 
     async def analysis(self, as_of: date | None = None) -> Analysis:
-        """Every flag of the whole organisation as of a day (default today)."""
+        """Every flag of the whole organisation as of a day (default today).
+
+        While another request computes the analysis of a newer data version, this answers with
+        the newest finished one (``Analysis.data_version`` tells which) instead of waiting."""
         day = self.day(as_of)
 
-        async def compute() -> Analysis:
+        async def compute(version: Hashable) -> Analysis:
             rows = await fetch_snapshot(self.session, today=day)
-            return await asyncio.to_thread(_evaluate, rows)
+            result = await asyncio.to_thread(_evaluate, rows)
+            result.data_version = version
+            return result
 
-        return await self._get((day, "analysis"), compute, self.cache)
+        return await self._get((day, "analysis"), compute, self.cache, stale=True)
 
     async def input(self, as_of: date | None = None) -> AnalysisInput:
         """The organisation snapshot the analysis of that day was computed from."""
@@ -193,10 +231,17 @@ class Analyses:
     ) -> DependencyMap:
         """A map drawn from ``analysis`` (drawn in a worker thread, kept like the analysis)."""
 
-        async def compute() -> DependencyMap:
+        async def compute(_version: Hashable) -> DependencyMap:
             return await asyncio.to_thread(analysis.dependency_map, level, flt)
 
-        return await self._get((analysis.as_of, "map", level, flt), compute, self.drawings)
+        # Keyed by the version the analysis was computed at (it may be an older one, served
+        # while a newer one is computed), never by the version current now.
+        return await self._get(
+            (analysis.as_of, "map", level, flt),
+            compute,
+            self.drawings,
+            version=analysis.data_version,
+        )
 
     async def late_dependency_ids(self, as_of: date | None, candidates: Iterable[int]) -> list[int]:
         """The candidates that are LATE as of the day, in their order."""

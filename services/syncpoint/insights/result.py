@@ -8,7 +8,7 @@ answering from a cached result never does engine work on the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -88,6 +88,8 @@ class Analysis:
     def __init__(self, inp: AnalysisInput, flags: list[Flag]) -> None:
         self.inp = inp
         self.flags = flags
+        # The data version this was computed at (set by `insights.analyses`; None: unknown).
+        self.data_version: Hashable | None = None
 
     @property
     def as_of(self) -> date:

@@ -70,13 +70,23 @@ class AnalysisCache:
         """(version, result) of the newest finished computation of these parameters."""
         return self._latest.get(params)
 
-    async def get(self, key: Key, compute: Callable[[], Awaitable[T]], *, stale: bool = False) -> T:
+    async def get(
+        self,
+        key: Key,
+        compute: Callable[[], Awaitable[T]],
+        *,
+        stale: bool = False,
+        detached: bool = False,
+    ) -> T:
         """The result for ``key``: cached, awaited from the request computing it, or computed
         here (in the caller's task) and kept.
 
         ``stale``: while another request computes ``key`` (a newer version), answer with the
         newest finished result of the same parameters instead of waiting (its version says how
         old it is); the request that started the computation waits for it.
+        ``detached``: compute in a task of its own, so a request that times out or goes away
+        does not cancel a computation others (and the next request) will use; ``compute`` must
+        then not use the request's session.
         """
         if self.size <= 0:
             return await compute()
@@ -96,9 +106,22 @@ class AnalysisCache:
                 if pending.cancelled() and not (task is not None and task.cancelling()):
                     continue  # the computing request went away: compute it ourselves
                 raise
+        if detached:
+            job: asyncio.Task[T] = asyncio.get_running_loop().create_task(_call(compute))
+            self._entries[key] = job
+            self._evict()
+            job.add_done_callback(lambda done: self._finished(key, done))
+            return await asyncio.shield(job)
         result = await _single_flight(self._entries, key, compute, self._evict)
         self._remember(key, result)
         return result
+
+    def _finished(self, key: Key, task: asyncio.Task[Any]) -> None:
+        if task.cancelled() or task.exception() is not None:
+            if self._entries.get(key) is task:
+                del self._entries[key]  # not kept: the next request computes again
+            return
+        self._remember(key, task.result())
 
     def _remember(self, key: Key, result: Any) -> None:
         version, params = key[0], key[1:]
@@ -144,6 +167,10 @@ async def _single_flight(
     return result
 
 
+async def _call(compute: Callable[[], Awaitable[T]]) -> T:
+    return await compute()
+
+
 def _evaluate(rows: SnapshotRows) -> Analysis:
     # Pure CPU work, run in a worker thread.
     return analyse(build_input(rows))
@@ -159,8 +186,12 @@ class Analyses:
         clock: Callable[[], date] = today,
         *,
         drawings: AnalysisCache | None = None,
+        sessionmaker: Callable[[], Any] | None = None,
     ) -> None:
         self.session = session
+        # Given: shared analyses are computed in a task of their own over a session of their
+        # own (a request's timeout never cancels one); None: in the caller's task.
+        self.sessionmaker = sessionmaker
         self.cache = cache
         # Maps drawn from an analysis are kept apart, so many filters never evict the analysis.
         self.drawings = drawings if drawings is not None else cache
@@ -193,6 +224,7 @@ class Analyses:
         *,
         version: Hashable | None = None,
         stale: bool = False,
+        detached: bool = False,
     ) -> T:
         version = version if version is not None else await self._version_key()
         key: Key = (version, *params)
@@ -202,7 +234,9 @@ class Analyses:
 
         async def run() -> T:
             if cache is not None and isinstance(version, int):
-                return await cache.get(key, lambda: compute(version), stale=stale)
+                return await cache.get(
+                    key, lambda: compute(version), stale=stale, detached=detached
+                )
             return await compute(version)  # own uncommitted writes: private to this session
 
         return await _single_flight(self._memo, key, run)
@@ -214,13 +248,22 @@ class Analyses:
         the newest finished one (``Analysis.data_version`` tells which) instead of waiting."""
         day = self.day(as_of)
 
+        detached = self.sessionmaker is not None
+
         async def compute(version: Hashable) -> Analysis:
-            rows = await fetch_snapshot(self.session, today=day)
+            if detached and isinstance(version, int):
+                async with self.sessionmaker() as own:  # type: ignore[misc]
+                    rows = await fetch_snapshot(own, today=day)
+                    await own.rollback()
+            else:
+                rows = await fetch_snapshot(self.session, today=day)
             result = await asyncio.to_thread(_evaluate, rows)
             result.data_version = version
             return result
 
-        return await self._get((day, "analysis"), compute, self.cache, stale=True)
+        return await self._get(
+            (day, "analysis"), compute, self.cache, stale=True, detached=detached
+        )
 
     async def input(self, as_of: date | None = None) -> AnalysisInput:
         """The organisation snapshot the analysis of that day was computed from."""
@@ -276,7 +319,16 @@ def for_request(session: AsyncSession, request: Any) -> Analyses:
     caches = app_caches(app)
     if caches is None:
         return Analyses(session)
-    return Analyses(session, caches[0], drawings=caches[1])
+    return Analyses(session, caches[0], drawings=caches[1], sessionmaker=own_sessions(app))
+
+
+def own_sessions(app: Any) -> Callable[[], Any] | None:
+    """The app's session factory for detached computations, on PostgreSQL only (a SQLite
+    database is one file with one writer; its analyses stay in the request's task)."""
+    settings = getattr(app.state, "settings", None)
+    if settings is None or getattr(settings, "is_sqlite", True):
+        return None
+    return getattr(app.state, "sessionmaker", None)
 
 
 def analyses_of(ctx: Context) -> Analyses:

@@ -267,13 +267,18 @@ def _locust(scenario: Scenario, port: int, token: str, clients: int, seconds: in
     )
 
 
-async def _statements(url: str, scenarios: list[Scenario], token: str) -> dict[str, int]:
-    """SQL statements one request of each scenario sends (counted on the engine, in process)."""
+async def _statements(
+    url: str, scenarios: list[Scenario], token: str, explained: dict[str, str] | None = None
+) -> dict[str, int]:
+    """SQL statements one request of each scenario sends (counted on the engine, in process);
+    with ``explained``, the EXPLAIN (ANALYZE, BUFFERS) of them is put there by scenario."""
     engine = make_engine(url)
     count = [0]
+    seen: list[tuple[str, Any]] = []
 
-    def on_execute(*_args: Any) -> None:
+    def on_execute(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         count[0] += 1
+        seen.append((statement, parameters))
 
     settings = Settings(database_url=url, environment="production")
     app = create_app(settings, engine=engine)
@@ -290,11 +295,34 @@ async def _statements(url: str, scenarios: list[Scenario], token: str) -> dict[s
             await client.post("/graphql", content=scenario.body(), headers=headers)  # warm
             event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
             count[0] = 0
+            seen.clear()
             await client.post("/graphql", content=scenario.body(), headers=headers)
             event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
             counts[scenario.name] = count[0]
+            if explained is not None:
+                explained[scenario.name] = await _explain(engine, list(seen))
     await engine.dispose()
     return counts
+
+
+async def _explain(engine: Any, statements: list[tuple[str, Any]]) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of each SELECT a request sent (the hot queries' plans)."""
+    parts = []
+    async with engine.connect() as conn:
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            params = tuple(parameters) if isinstance(parameters, list | tuple) else parameters
+            try:
+                result = await conn.exec_driver_sql(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, params
+                )
+                plan = "\n".join(str(row[0]) for row in result)
+            except Exception as exc:  # a plan that cannot be shown is reported, not fatal
+                plan = f"(EXPLAIN failed: {type(exc).__name__})"
+            parts.append(f"```sql\n{statement.strip()}\n```\n```\n{plan}\n```\n")
+        await conn.rollback()
+    return "\n".join(parts)
 
 
 def run(
@@ -361,7 +389,8 @@ def run(
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    statements = asyncio.run(_statements(url, scenarios, ids["token"]))
+    explained: dict[str, str] = {}
+    statements = asyncio.run(_statements(url, scenarios, ids["token"], explained))
     by_key = {(r.scenario, r.clients): r for r in results}
     for result in results:
         result.statements = statements.get(result.scenario)
@@ -382,6 +411,10 @@ def run(
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"http-{scale}.json").write_text(json.dumps(report, indent=2))
     (RESULTS / f"http-{scale}.md").write_text(markdown(report))
+    (RESULTS / f"explain-{scale}.md").write_text(
+        f"# EXPLAIN of each hot query ({report['date']})\n\n"
+        + "\n".join(f"## {name}\n\n{plans}" for name, plans in explained.items() if plans)
+    )
     return report
 
 

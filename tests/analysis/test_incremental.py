@@ -6,8 +6,8 @@ import random
 from dataclasses import replace
 
 import pytest
-
 from benchmarks.synthetic import Size, build
+
 from syncpoint.analysis.flags import evaluate
 from syncpoint.analysis.incremental import changes, reevaluate
 from syncpoint.analysis.model import AnalysisInput, ItemStatus
@@ -61,7 +61,8 @@ def test_a_removed_and_a_closed_dependency_re_evaluate_to_the_full_evaluation():
     deps[9] = replace(deps[9], open=False)
     new = _with(old, dependencies=tuple(deps))
     change = changes(old, new)
-    assert change is not None and change.graph
+    assert change is not None
+    assert change.graph
     assert reevaluate(old, old_flags, new, change) == evaluate(new)
 
 
@@ -69,6 +70,7 @@ def test_an_unchanged_input_keeps_its_flags_and_a_new_day_evaluates_fully():
     old = build(SIZE, seed=3)
     flags = evaluate(old)
     same = changes(old, _with(old))
-    assert same is not None and same.empty
+    assert same is not None
+    assert same.empty
     assert reevaluate(old, flags, _with(old), same) == flags
     assert changes(old, replace(old, today=old.today.replace(day=1))) is None

@@ -44,15 +44,21 @@ mutation($input: CreateDependencyInput!) {
 
 @pytest.fixture
 def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts full engine evaluations: one entry per `evaluate` call, the thread it ran in."""
+    """Counts engine evaluations: one entry per `evaluate` call or incremental `reevaluate`
+    (a change re-evaluated from the previous version's flags), the thread it ran in."""
     calls: list[int] = []
-    real = result.evaluate
+    real, real_incremental = result.evaluate, result.reevaluate
 
     def counting(inp: Any) -> Any:
         calls.append(threading.get_ident())
         return real(inp)
 
+    def counting_incremental(*args: Any) -> Any:
+        calls.append(threading.get_ident())
+        return real_incremental(*args)
+
     monkeypatch.setattr(result, "evaluate", counting)
+    monkeypatch.setattr(result, "reevaluate", counting_incremental)
     return calls
 
 

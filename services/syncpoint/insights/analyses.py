@@ -171,9 +171,9 @@ async def _call(compute: Callable[[], Awaitable[T]]) -> T:
     return await compute()
 
 
-def _evaluate(rows: SnapshotRows) -> Analysis:
+def _evaluate(rows: SnapshotRows, previous: Analysis | None = None) -> Analysis:
     # Pure CPU work, run in a worker thread.
-    return analyse(build_input(rows))
+    return analyse(build_input(rows), previous)
 
 
 class Analyses:
@@ -257,13 +257,22 @@ class Analyses:
                     await own.rollback()
             else:
                 rows = await fetch_snapshot(self.session, today=day)
-            result = await asyncio.to_thread(_evaluate, rows)
+            result = await asyncio.to_thread(_evaluate, rows, self._previous(version, day))
             result.data_version = version
             return result
 
         return await self._get(
             (day, "analysis"), compute, self.cache, stale=True, detached=detached
         )
+
+    def _previous(self, version: Hashable, day: date) -> Analysis | None:
+        """The newest shared analysis of the day at an older version: patched incrementally."""
+        if self.cache is None or not isinstance(version, int):
+            return None
+        latest = self.cache.latest((day, "analysis"))
+        if latest is None or latest[0] >= version or not isinstance(latest[1], Analysis):
+            return None
+        return latest[1]
 
     async def input(self, as_of: date | None = None) -> AnalysisInput:
         """The organisation snapshot the analysis of that day was computed from."""

@@ -38,6 +38,7 @@ from syncpoint.analysis.graph import (
     dependency_map,
     item_graph,
 )
+from syncpoint.analysis.incremental import changes, reevaluate
 from syncpoint.analysis.model import AnalysisInput, DependencyInfo, IntegrationPointInfo
 from syncpoint.core.errors import NotFoundError
 
@@ -253,6 +254,13 @@ def _raise(
         worst[key] = severity
 
 
-def analyse(inp: AnalysisInput) -> Analysis:
-    """Run every rule over the input and build what questions read (pure, CPU-bound)."""
+def analyse(inp: AnalysisInput, previous: Analysis | None = None) -> Analysis:
+    """Run every rule over the input and build what questions read (pure, CPU-bound).
+
+    With ``previous`` (the analysis of an earlier data version, same day), only what changed
+    since is re-evaluated (`analysis.incremental`) when the change can be scoped."""
+    if previous is not None:
+        change = changes(previous.inp, inp)
+        if change is not None:
+            return Analysis(inp, reevaluate(previous.inp, previous.flags, inp, change)).prepare()
     return Analysis(inp, evaluate(inp)).prepare()

@@ -427,7 +427,12 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"HTTP on PostgreSQL, {report['scale']} organisation, {report['workers']} worker "
         f"processes, {report['seconds_per_run']} s per run; {report['date']}, {report['machine']}; "
-        f"peak memory of one API process {peak} MiB.",
+        f"peak memory of one API process {peak} MiB."
+        + (
+            f" Organisation loaded in {report['load_seconds']:.1f} s."
+            if report.get("load_seconds")
+            else ""
+        ),
         "",
         "| scenario | clients | req/s | p50 ms | p95 ms | p99 ms | failures | SQL/request "
         "| p95 / floor |",

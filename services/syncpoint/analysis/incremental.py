@@ -17,12 +17,13 @@ day, a changed product or integration point set) makes `changes` answer None: ev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from syncpoint.analysis.dependency_rules import dependency_flags
-from syncpoint.analysis.flag_types import FlagCode, sort_flags
+from syncpoint.analysis.flag_types import FlagCode, flag_sort_key, sort_flags
 from syncpoint.analysis.flags import Flag, SubjectKind, _interaction_overrun, _item_overrun
 from syncpoint.analysis.flags import cycle_flags as all_cycle_flags
 from syncpoint.analysis.integration import integration_flags
@@ -46,8 +47,13 @@ class Changes:
         return not (self.item_ids or self.dependency_ids or self.interactions or self.graph)
 
 
-def _diff(old: Iterable[Any], new: Iterable[Any]) -> tuple[set[int], dict[int, Any]]:
+def _diff(old: Sequence[Any], new: Sequence[Any]) -> tuple[set[int], dict[int, Any]]:
     before = {row.id: row for row in old}
+    if len(old) == len(new):
+        # Snapshots list rows in id order: compare pairwise, no second index.
+        pairs = list(zip(old, new, strict=True))
+        if all(a.id == b.id for a, b in pairs):
+            return {b.id for a, b in pairs if a != b}, before
     after = {row.id: row for row in new}
     changed = {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
     return changed, before
@@ -126,7 +132,8 @@ def reevaluate(
             return change.interactions
         return True  # pragma: no cover - every kind is listed above
 
-    flags = [f for f in old_flags if not stale(f)]
+    kept = [f for f in old_flags if not stale(f)]  # still sorted
+    flags: list[Flag] = []
     index = new_inp.index
     for dep_id in sorted(deps):
         dep = index.dependencies.get(dep_id)
@@ -145,4 +152,8 @@ def reevaluate(
         )
     if change.graph:
         flags.extend(all_cycle_flags(new_inp))
-    return sort_flags(flags)
+    if len(flags) > len(kept) // 8:
+        return sort_flags([*kept, *flags])
+    for flag in sort_flags(flags):  # few: insert each in order instead of sorting them all
+        bisect.insort_right(kept, flag, key=flag_sort_key)
+    return kept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import tracemalloc
+from dataclasses import replace
 
 from benchmarks.report import Row, timed
 from benchmarks.synthetic import Size, build
@@ -18,6 +19,8 @@ from syncpoint.analysis.graph import (
     item_graph,
     team_graph,
 )
+from syncpoint.analysis.incremental import changes, reevaluate
+from syncpoint.analysis.model import AnalysisInput
 
 BLAST_SAMPLES = 100
 PATH_SAMPLES = 20
@@ -39,6 +42,12 @@ def run(size: Size = Size()) -> list[Row]:
     cycles, cycles_s = timed(lambda: find_cycles(graph))
     points = [ip.id for ip in inp.integration_points[:PATH_SAMPLES]]
     _paths, path_s = timed(lambda: [critical_path(inp, p, graph) for p in points])
+    changed = _one_item_moved(inp)
+    patched, incremental_s = timed(
+        lambda: reevaluate(inp, flags, changed, changes(inp, changed))  # type: ignore[arg-type]
+    )
+    full, full_again_s = timed(lambda: evaluate(changed))
+    same = "equal to full" if patched == full else "DIFFERS from full"
     widest = max((len(r.item_ids) for r in radii), default=0)
     shape = (
         f"{size.teams} teams, {size.items} items, {len(inp.dependencies)} deps, "
@@ -47,6 +56,8 @@ def run(size: Size = Size()) -> list[Row]:
     return [
         Row("build synthetic input", build_s, "s", note=shape),
         Row("evaluate() every rule", evaluate_s, "s", 10.0, f"{len(flags)} flags"),
+        Row("one changed item: diff + re-evaluate", incremental_s, "s", 0.1, same),
+        Row("one changed item: full evaluate()", full_again_s, "s", note="for comparison"),
         Row("dependency_map TEAM", team_map_s, "s", 5.0, _map_note(team_map)),
         Row("dependency_map ITEM", item_map_s, "s", 10.0, _map_note(item_map)),
         Row("item_graph()", graph_s, "s", 5.0),
@@ -56,6 +67,31 @@ def run(size: Size = Size()) -> list[Row]:
         Row(f"critical_path x{len(points)}", path_s, "s", 5.0),
         Row("peak memory (tracemalloc)", _peak_mib(size), "MiB", GIB_IN_MIB, "input+rules+maps"),
     ]
+
+
+def _one_item_moved(inp: AnalysisInput) -> AnalysisInput:
+    """The organisation with one depended-on item moved to another sprint of its team."""
+    dep = next(d for d in inp.dependencies if d.provider_item_id is not None)
+    items = list(inp.items)
+    at = next(n for n, i in enumerate(items) if i.id == dep.provider_item_id)
+    other = next(
+        (
+            i.sprint
+            for i in items
+            if i.team_id == items[at].team_id and i.sprint != items[at].sprint
+        ),
+        None,
+    )
+    items[at] = replace(items[at], sprint=other)
+    return AnalysisInput(
+        today=inp.today,
+        teams=inp.teams,
+        items=tuple(items),
+        products=inp.products,
+        dependencies=inp.dependencies,
+        integration_points=inp.integration_points,
+        interactions=inp.interactions,
+    )
 
 
 def _map_note(drawn: DependencyMap) -> str:

@@ -267,15 +267,20 @@ def _locust(scenario: Scenario, port: int, token: str, clients: int, seconds: in
     )
 
 
-async def _statements(url: str, scenarios: list[Scenario], token: str) -> dict[str, int]:
-    """SQL statements one request of each scenario sends (counted on the engine, in process)."""
+async def _statements(
+    url: str, scenarios: list[Scenario], token: str, explained: dict[str, str] | None = None
+) -> dict[str, int]:
+    """SQL statements one request of each scenario sends (counted on the engine, in process);
+    with ``explained``, the EXPLAIN (ANALYZE, BUFFERS) of them is put there by scenario."""
     engine = make_engine(url)
     count = [0]
+    seen: list[tuple[str, Any]] = []
 
-    def on_execute(*_args: Any) -> None:
+    def on_execute(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         count[0] += 1
+        seen.append((statement, parameters))
 
-    settings = Settings(database_url=url, environment="production")
+    settings = Settings(database_url=url, environment="production", rate_limit_per_minute=10**9)
     app = create_app(settings, engine=engine)
     counts: dict[str, int] = {}
     transport = httpx.ASGITransport(app=app)
@@ -290,11 +295,34 @@ async def _statements(url: str, scenarios: list[Scenario], token: str) -> dict[s
             await client.post("/graphql", content=scenario.body(), headers=headers)  # warm
             event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
             count[0] = 0
+            seen.clear()
             await client.post("/graphql", content=scenario.body(), headers=headers)
             event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
             counts[scenario.name] = count[0]
+            if explained is not None:
+                explained[scenario.name] = await _explain(engine, list(seen))
     await engine.dispose()
     return counts
+
+
+async def _explain(engine: Any, statements: list[tuple[str, Any]]) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of each SELECT a request sent (the hot queries' plans)."""
+    parts = []
+    async with engine.connect() as conn:
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            params = tuple(parameters) if isinstance(parameters, list | tuple) else parameters
+            try:
+                result = await conn.exec_driver_sql(
+                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, params
+                )
+                plan = "\n".join(str(row[0]) for row in result)
+            except Exception as exc:  # a plan that cannot be shown is reported, not fatal
+                plan = f"(EXPLAIN failed: {type(exc).__name__})"
+            parts.append(f"```sql\n{statement.strip()}\n```\n```\n{plan}\n```\n")
+        await conn.rollback()
+    return "\n".join(parts)
 
 
 def run(
@@ -312,6 +340,9 @@ def run(
         **os.environ,
         "SYNCPOINT_DATABASE_URL": url,
         "SYNCPOINT_ENVIRONMENT": "production",
+        # One token drives every client: the per-token budget would otherwise answer most
+        # requests RATE_LIMITED (a teams page costs 20,000 points), which measures nothing.
+        "SYNCPOINT_RATE_LIMIT_PER_MINUTE": str(10**9),
         "BENCH_FLOOR_DSN": url,
     }
     bin_dir = Path(sys.executable).parent
@@ -361,7 +392,8 @@ def run(
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    statements = asyncio.run(_statements(url, scenarios, ids["token"]))
+    explained: dict[str, str] = {}
+    statements = asyncio.run(_statements(url, scenarios, ids["token"], explained))
     by_key = {(r.scenario, r.clients): r for r in results}
     for result in results:
         result.statements = statements.get(result.scenario)
@@ -382,6 +414,10 @@ def run(
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"http-{scale}.json").write_text(json.dumps(report, indent=2))
     (RESULTS / f"http-{scale}.md").write_text(markdown(report))
+    (RESULTS / f"explain-{scale}.md").write_text(
+        f"# EXPLAIN of each hot query ({report['date']})\n\n"
+        + "\n".join(f"## {name}\n\n{plans}" for name, plans in explained.items() if plans)
+    )
     return report
 
 
@@ -391,7 +427,12 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"HTTP on PostgreSQL, {report['scale']} organisation, {report['workers']} worker "
         f"processes, {report['seconds_per_run']} s per run; {report['date']}, {report['machine']}; "
-        f"peak memory of one API process {peak} MiB.",
+        f"peak memory of one API process {peak} MiB."
+        + (
+            f" Organisation loaded in {report['load_seconds']:.1f} s."
+            if report.get("load_seconds")
+            else ""
+        ),
         "",
         "| scenario | clients | req/s | p50 ms | p95 ms | p99 ms | failures | SQL/request "
         "| p95 / floor |",

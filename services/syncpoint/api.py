@@ -22,6 +22,7 @@ from syncpoint.core.settings import Settings, get_settings
 from syncpoint.events import attach_bus, make_event_bus
 from syncpoint.events.websocket import SubscriptionContext, SubscriptionRouter
 from syncpoint.insights.routes import router as exports_router
+from syncpoint.insights.warm import start_warming, stop_warming
 from syncpoint.migrate import migration_heads
 from syncpoint.schema import build_schema
 from syncpoint.scrum_of_scrums.calendar_routes import router as calendar_router
@@ -48,11 +49,15 @@ def create_app(
                 settings.database_url,
                 echo=settings.sql_echo,
                 busy_timeout_s=settings.sqlite_busy_timeout_s,
+                pool_size=settings.db_pool_size,
+                pool_timeout_s=settings.db_pool_timeout_seconds,
             )
             app.state.sessionmaker = make_sessionmaker(engine)
         app.state.migration_heads = migration_heads(settings)
         await app.state.events.start()
+        warming = start_warming(app)
         yield
+        await stop_warming(warming)
         await app.state.events.stop()
         if owns_engine and engine is not None:
             await engine.dispose()

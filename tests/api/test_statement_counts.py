@@ -161,3 +161,46 @@ async def test_a_nested_page_is_the_first_n_of_each_parent_with_its_total(api, s
         assert [m["person"]["name"] for m in nodes(part["members"])] == names[:SMALL_PAGE]
         assert part["members"]["totalCount"] == whole["members"]["totalCount"] == len(names)
     assert any(t["planning"]["outgoingDependencies"]["totalCount"] > 1 for t in full)
+
+
+IMPACT_PAGE = """
+query($first: Int!, $after: String) {
+  blockers(first: $first, after: $after, orderBy: IMPACT) {
+    pageInfo { endCursor }
+    edges { node { title item { key } team { name } owner { name }
+      impact { itemCount teamCount } escalationPath { fromLevel toLevel } } }
+  }
+}"""
+# The IMPACT path: authentication, the order's columns of the filtered blockers, the data version,
+# the page's blockers, then one batched statement per relation the page asks for.
+IMPACT_STATEMENTS = 10
+
+
+async def _impact_page(api: Any, count_statements: Any, first: int, after: str | None) -> int:
+    await api.gql(IMPACT_PAGE, {"first": first, "after": after})  # the analysis: computed once
+    count_statements.count = 0
+    data = await api.gql(IMPACT_PAGE, {"first": first, "after": after})
+    assert data["blockers"]["edges"]
+    return int(count_statements.count)
+
+
+async def test_an_impact_page_costs_fixed_statements_at_any_page_and_size(
+    api, session, count_statements
+):
+    await load_demo(session)
+    await session.commit()
+    await api.login(Role.DIRECTOR)
+    first_page = await api.gql(IMPACT_PAGE, {"first": 2, "after": None})
+    cursor = first_page["blockers"]["pageInfo"]["endCursor"]
+
+    small = [
+        await _impact_page(api, count_statements, 2, None),
+        await _impact_page(api, count_statements, 25, None),
+        await _impact_page(api, count_statements, 2, cursor),
+    ]
+    await _grow(session, 6)
+    await session.commit()
+    large = await _impact_page(api, count_statements, 25, None)
+
+    assert small == [IMPACT_STATEMENTS] * 3, small
+    assert large == IMPACT_STATEMENTS, large

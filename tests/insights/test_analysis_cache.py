@@ -44,15 +44,21 @@ mutation($input: CreateDependencyInput!) {
 
 @pytest.fixture
 def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts full engine evaluations: one entry per `evaluate` call, the thread it ran in."""
+    """Counts engine evaluations: one entry per `evaluate` call or incremental `reevaluate`
+    (a change re-evaluated from the previous version's flags), the thread it ran in."""
     calls: list[int] = []
-    real = result.evaluate
+    real, real_incremental = result.evaluate, result.reevaluate
 
     def counting(inp: Any) -> Any:
         calls.append(threading.get_ident())
         return real(inp)
 
+    def counting_incremental(*args: Any) -> Any:
+        calls.append(threading.get_ident())
+        return real_incremental(*args)
+
     monkeypatch.setattr(result, "evaluate", counting)
+    monkeypatch.setattr(result, "reevaluate", counting_incremental)
     return calls
 
 
@@ -259,3 +265,26 @@ async def test_two_apps_on_one_postgresql_share_the_truth(shared_postgres, evalu
             await client.aclose()
         for engine in engines:
             await engine.dispose()
+
+
+async def test_a_request_never_waits_on_a_newer_version_another_request_computes():
+    cache = AnalysisCache(4)
+    release = asyncio.Event()
+
+    async def old() -> str:
+        return "v1 result"
+
+    async def slow_new() -> str:
+        await release.wait()
+        return "v2 result"
+
+    assert await cache.get((1, "day"), old, stale=True) == "v1 result"
+    computing = asyncio.create_task(cache.get((2, "day"), slow_new, stale=True))
+    await asyncio.sleep(0)
+    # Another request of version 2 meanwhile: answered with version 1's result, not blocked.
+    assert await cache.get((2, "day"), slow_new, stale=True) == "v1 result"
+    assert cache.latest(("day",)) == (1, "v1 result")
+    release.set()
+    assert await computing == "v2 result"
+    assert await cache.get((2, "day"), slow_new, stale=True) == "v2 result"
+    assert cache.latest(("day",)) == (2, "v2 result")

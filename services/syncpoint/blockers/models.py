@@ -75,6 +75,15 @@ class Blocker(IdMixin, TimestampMixin, VersionedMixin, Base):
             sqlite_where=text("status = 'OPEN' AND source_key IS NOT NULL"),
             postgresql_where=text("status = 'OPEN' AND source_key IS NOT NULL"),
         ),
+        # Hot queries (0009_scale_indexes): IMPACT reads these columns of the open blockers
+        # (an index-only scan on PostgreSQL); AGE pages by (raised_at, id) within a status.
+        Index(
+            "ix_blockers_status_raised_at_id",
+            "status",
+            "raised_at",
+            "id",
+            postgresql_include=["item_id", "team_id", "severity"],
+        ),
     )
 
     title: Mapped[str] = mapped_column(String(300))

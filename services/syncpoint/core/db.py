@@ -157,13 +157,27 @@ def _sqlite_setup(engine: AsyncEngine, busy_timeout_s: float) -> None:
 
 
 def make_engine(
-    url: str, *, echo: bool = False, pool: bool = True, busy_timeout_s: float = 30.0
+    url: str,
+    *,
+    echo: bool = False,
+    pool: bool = True,
+    busy_timeout_s: float = 30.0,
+    pool_size: int | None = None,
+    pool_timeout_s: float | None = None,
 ) -> AsyncEngine:
     """Create the async engine for `url` with the dialect-specific setup Syncpoint relies on.
 
     `busy_timeout_s`: how long a SQLite writer waits for the write lock before giving up.
+    `pool_size`/`pool_timeout_s` (PostgreSQL): pooled connections, and how long a checkout
+    waits before raising sqlalchemy's pool TimeoutError (answered 503 by `core.faults`).
     """
     kwargs: dict[str, Any] = {"echo": echo}
+    if pool and not url.startswith("sqlite"):
+        if pool_size is not None:
+            kwargs["pool_size"] = pool_size
+            kwargs["max_overflow"] = pool_size
+        if pool_timeout_s is not None:
+            kwargs["pool_timeout"] = pool_timeout_s
     if not pool:
         kwargs["poolclass"] = NullPool
     if url.startswith("sqlite"):

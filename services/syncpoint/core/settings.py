@@ -150,6 +150,19 @@ class Settings(BaseSettings):
     request_timeout_seconds: float = Field(
         default=30.0, gt=0, description="Work on a request is cancelled after this (504)."
     )
+    # Scale (issue 10): overload answers 503 fast instead of queueing for the pool.
+    db_pool_size: int = Field(default=10, ge=1, description="Pooled connections per process.")
+    db_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a request waits for a pooled connection before it answers 503 "
+        "DATABASE_UNAVAILABLE with Retry-After.",
+    )
+    warm_analysis: bool | None = Field(
+        default=None,
+        description="Compute today's analysis at start-up, so the first request does not pay "
+        "for it; default on in production.",
+    )
     anonymous_introspection: bool | None = Field(
         default=None,
         description="Introspection and field suggestions for anonymous callers; default on "

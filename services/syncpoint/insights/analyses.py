@@ -54,6 +54,9 @@ class AnalysisCache:
     def __init__(self, size: int = DEFAULT_CACHE_SIZE) -> None:
         self.size = size
         self._entries: OrderedDict[Key, asyncio.Future[Any]] = OrderedDict()
+        # The newest finished result per parameters (the key without its version): served to
+        # requests that would otherwise wait on a computation another request started.
+        self._latest: OrderedDict[Key, tuple[int, Any]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -61,10 +64,30 @@ class AnalysisCache:
     def clear(self) -> None:
         """Forget every result (the next request recomputes)."""
         self._entries.clear()
+        self._latest.clear()
 
-    async def get(self, key: Key, compute: Callable[[], Awaitable[T]]) -> T:
+    def latest(self, params: Key) -> tuple[int, Any] | None:
+        """(version, result) of the newest finished computation of these parameters."""
+        return self._latest.get(params)
+
+    async def get(
+        self,
+        key: Key,
+        compute: Callable[[], Awaitable[T]],
+        *,
+        stale: bool = False,
+        detached: bool = False,
+    ) -> T:
         """The result for ``key``: cached, awaited from the request computing it, or computed
-        here (in the caller's task) and kept."""
+        here (in the caller's task) and kept.
+
+        ``stale``: while another request computes ``key`` (a newer version), answer with the
+        newest finished result of the same parameters instead of waiting (its version says how
+        old it is); the request that started the computation waits for it.
+        ``detached``: compute in a task of its own, so a request that times out or goes away
+        does not cancel a computation others (and the next request) will use; ``compute`` must
+        then not use the request's session.
+        """
         if self.size <= 0:
             return await compute()
         while True:
@@ -72,6 +95,10 @@ class AnalysisCache:
             if pending is None or pending.get_loop() is not asyncio.get_running_loop():
                 break
             self._entries.move_to_end(key)
+            if stale and not pending.done():
+                older = self._latest.get(key[1:])
+                if older is not None and isinstance(key[0], int) and older[0] < key[0]:
+                    return older[1]
             try:
                 return await asyncio.shield(pending)
             except asyncio.CancelledError:
@@ -79,7 +106,33 @@ class AnalysisCache:
                 if pending.cancelled() and not (task is not None and task.cancelling()):
                     continue  # the computing request went away: compute it ourselves
                 raise
-        return await _single_flight(self._entries, key, compute, self._evict)
+        if detached:
+            job: asyncio.Task[T] = asyncio.get_running_loop().create_task(_call(compute))
+            self._entries[key] = job
+            self._evict()
+            job.add_done_callback(lambda done: self._finished(key, done))
+            return await asyncio.shield(job)
+        result = await _single_flight(self._entries, key, compute, self._evict)
+        self._remember(key, result)
+        return result
+
+    def _finished(self, key: Key, task: asyncio.Task[Any]) -> None:
+        if task.cancelled() or task.exception() is not None:
+            if self._entries.get(key) is task:
+                del self._entries[key]  # not kept: the next request computes again
+            return
+        self._remember(key, task.result())
+
+    def _remember(self, key: Key, result: Any) -> None:
+        version, params = key[0], key[1:]
+        if not isinstance(version, int):
+            return
+        older = self._latest.get(params)
+        if older is None or older[0] <= version:
+            self._latest[params] = (version, result)
+            self._latest.move_to_end(params)
+        while len(self._latest) > self.size:
+            self._latest.popitem(last=False)
 
     def _evict(self) -> None:
         while len(self._entries) > self.size:
@@ -114,9 +167,13 @@ async def _single_flight(
     return result
 
 
-def _evaluate(rows: SnapshotRows) -> Analysis:
+async def _call(compute: Callable[[], Awaitable[T]]) -> T:
+    return await compute()
+
+
+def _evaluate(rows: SnapshotRows, previous: Analysis | None = None) -> Analysis:
     # Pure CPU work, run in a worker thread.
-    return analyse(build_input(rows))
+    return analyse(build_input(rows), previous)
 
 
 class Analyses:
@@ -129,8 +186,12 @@ class Analyses:
         clock: Callable[[], date] = today,
         *,
         drawings: AnalysisCache | None = None,
+        sessionmaker: Callable[[], Any] | None = None,
     ) -> None:
         self.session = session
+        # Given: shared analyses are computed in a task of their own over a session of their
+        # own (a request's timeout never cancels one); None: in the caller's task.
+        self.sessionmaker = sessionmaker
         self.cache = cache
         # Maps drawn from an analysis are kept apart, so many filters never evict the analysis.
         self.drawings = drawings if drawings is not None else cache
@@ -158,10 +219,14 @@ class Analyses:
     async def _get(
         self,
         params: Key,
-        compute: Callable[[], Awaitable[T]],
+        compute: Callable[[Hashable], Awaitable[T]],
         cache: AnalysisCache | None,
+        *,
+        version: Hashable | None = None,
+        stale: bool = False,
+        detached: bool = False,
     ) -> T:
-        version = await self._version_key()
+        version = version if version is not None else await self._version_key()
         key: Key = (version, *params)
         pending = self._memo.get(key)
         if pending is not None:
@@ -169,20 +234,45 @@ class Analyses:
 
         async def run() -> T:
             if cache is not None and isinstance(version, int):
-                return await cache.get(key, compute)
-            return await compute()  # own uncommitted writes: private to this session
+                return await cache.get(
+                    key, lambda: compute(version), stale=stale, detached=detached
+                )
+            return await compute(version)  # own uncommitted writes: private to this session
 
         return await _single_flight(self._memo, key, run)
 
     async def analysis(self, as_of: date | None = None) -> Analysis:
-        """Every flag of the whole organisation as of a day (default today)."""
+        """Every flag of the whole organisation as of a day (default today).
+
+        While another request computes the analysis of a newer data version, this answers with
+        the newest finished one (``Analysis.data_version`` tells which) instead of waiting."""
         day = self.day(as_of)
 
-        async def compute() -> Analysis:
-            rows = await fetch_snapshot(self.session, today=day)
-            return await asyncio.to_thread(_evaluate, rows)
+        detached = self.sessionmaker is not None
 
-        return await self._get((day, "analysis"), compute, self.cache)
+        async def compute(version: Hashable) -> Analysis:
+            if detached and isinstance(version, int):
+                async with self.sessionmaker() as own:  # type: ignore[misc]
+                    rows = await fetch_snapshot(own, today=day)
+                    await own.rollback()
+            else:
+                rows = await fetch_snapshot(self.session, today=day)
+            result = await asyncio.to_thread(_evaluate, rows, self._previous(version, day))
+            result.data_version = version
+            return result
+
+        return await self._get(
+            (day, "analysis"), compute, self.cache, stale=True, detached=detached
+        )
+
+    def _previous(self, version: Hashable, day: date) -> Analysis | None:
+        """The newest shared analysis of the day at an older version: patched incrementally."""
+        if self.cache is None or not isinstance(version, int):
+            return None
+        latest = self.cache.latest((day, "analysis"))
+        if latest is None or latest[0] >= version or not isinstance(latest[1], Analysis):
+            return None
+        return latest[1]
 
     async def input(self, as_of: date | None = None) -> AnalysisInput:
         """The organisation snapshot the analysis of that day was computed from."""
@@ -193,10 +283,17 @@ class Analyses:
     ) -> DependencyMap:
         """A map drawn from ``analysis`` (drawn in a worker thread, kept like the analysis)."""
 
-        async def compute() -> DependencyMap:
+        async def compute(_version: Hashable) -> DependencyMap:
             return await asyncio.to_thread(analysis.dependency_map, level, flt)
 
-        return await self._get((analysis.as_of, "map", level, flt), compute, self.drawings)
+        # Keyed by the version the analysis was computed at (it may be an older one, served
+        # while a newer one is computed), never by the version current now.
+        return await self._get(
+            (analysis.as_of, "map", level, flt),
+            compute,
+            self.drawings,
+            version=analysis.data_version,
+        )
 
     async def late_dependency_ids(self, as_of: date | None, candidates: Iterable[int]) -> list[int]:
         """The candidates that are LATE as of the day, in their order."""
@@ -231,7 +328,16 @@ def for_request(session: AsyncSession, request: Any) -> Analyses:
     caches = app_caches(app)
     if caches is None:
         return Analyses(session)
-    return Analyses(session, caches[0], drawings=caches[1])
+    return Analyses(session, caches[0], drawings=caches[1], sessionmaker=own_sessions(app))
+
+
+def own_sessions(app: Any) -> Callable[[], Any] | None:
+    """The app's session factory for detached computations, on PostgreSQL only (a SQLite
+    database is one file with one writer; its analyses stay in the request's task)."""
+    settings = getattr(app.state, "settings", None)
+    if settings is None or getattr(settings, "is_sqlite", True):
+        return None
+    return getattr(app.state, "sessionmaker", None)
 
 
 def analyses_of(ctx: Context) -> Analyses:

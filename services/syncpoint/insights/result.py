@@ -8,7 +8,7 @@ answering from a cached result never does engine work on the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -38,6 +38,7 @@ from syncpoint.analysis.graph import (
     dependency_map,
     item_graph,
 )
+from syncpoint.analysis.incremental import changes, reevaluate
 from syncpoint.analysis.model import AnalysisInput, DependencyInfo, IntegrationPointInfo
 from syncpoint.core.errors import NotFoundError
 
@@ -88,6 +89,8 @@ class Analysis:
     def __init__(self, inp: AnalysisInput, flags: list[Flag]) -> None:
         self.inp = inp
         self.flags = flags
+        # The data version this was computed at (set by `insights.analyses`; None: unknown).
+        self.data_version: Hashable | None = None
 
     @property
     def as_of(self) -> date:
@@ -251,6 +254,13 @@ def _raise(
         worst[key] = severity
 
 
-def analyse(inp: AnalysisInput) -> Analysis:
-    """Run every rule over the input and build what questions read (pure, CPU-bound)."""
+def analyse(inp: AnalysisInput, previous: Analysis | None = None) -> Analysis:
+    """Run every rule over the input and build what questions read (pure, CPU-bound).
+
+    With ``previous`` (the analysis of an earlier data version, same day), only what changed
+    since is re-evaluated (`analysis.incremental`) when the change can be scoped."""
+    if previous is not None:
+        change = changes(previous.inp, inp)
+        if change is not None:
+            return Analysis(inp, reevaluate(previous.inp, previous.flags, inp, change)).prepare()
     return Analysis(inp, evaluate(inp)).prepare()

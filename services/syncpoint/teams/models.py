@@ -59,6 +59,8 @@ class Group(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, Base):
 
 class Team(IdMixin, TimestampMixin, VersionedMixin, ArchivableMixin, Base):
     __tablename__ = "teams"
+    # Hot query (0009_scale_indexes): teams(first:) pages by (name, id).
+    __table_args__ = (Index("ix_teams_name_id", "name", "id"),)
 
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -91,6 +93,15 @@ class Membership(IdMixin, TimestampMixin, VersionedMixin, Base):
             "person_id",
             "team_id",
             unique=True,
+            sqlite_where=text("ended_on IS NULL"),
+            postgresql_where=text("ended_on IS NULL"),
+        ),
+        # Hot query (0009_scale_indexes): the current members of a page of teams, by role.
+        Index(
+            "ix_memberships_current_team_role",
+            "team_id",
+            "role",
+            "id",
             sqlite_where=text("ended_on IS NULL"),
             postgresql_where=text("ended_on IS NULL"),
         ),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import Enum
+from typing import Any
 
 import strawberry
+from sqlalchemy import Select
 from strawberry import relay
 
 from syncpoint.blockers import models
@@ -86,6 +88,40 @@ async def _filter(info: Info, f: BlockerFilterInput) -> repo.BlockerFilter:
     )
 
 
+async def _by_impact(
+    info: Info, stmt: Select[Any], args: PageArgs, day: date
+) -> Connection[BlockerType]:
+    """IMPACT order: the filter runs in SQL and reads only the order's columns; the impact
+    figures come from the analysis of the day (computed once per root and data version); only
+    the page's blockers are loaded (one batched statement)."""
+    ctx = info.context
+    columns = (
+        models.Blocker.id,
+        models.Blocker.item_id,
+        models.Blocker.team_id,
+        models.Blocker.severity,
+        models.Blocker.raised_at,
+    )
+    rows = list(await ctx.session.execute(stmt.with_only_columns(*columns)))
+    analyses = analyses_of(ctx)
+    analysis = await analyses.analysis(day)
+    keyed = await analyses.off_loop(
+        lambda: keyed_by_impact(analysis.inp, rows, analysis.item_graph)
+    )
+    page = paginate_list(  # type: ignore[type-var]  # ids first, blockers below
+        keyed,
+        args,
+        lambda row: int(row.id),
+        tag="blockers:impact",
+        max_page=ctx.settings.max_page_size,
+    )
+    ids = [edge.node for edge in page.edges]
+    loaded = await ctx.loaders.load_many(repo.blockers_by_ids, ids) if ids else []
+    for edge, model in zip(page.edges, loaded, strict=True):
+        edge.node = BlockerType.from_model(model)  # type: ignore[assignment]
+    return page  # type: ignore[return-value]
+
+
 @strawberry.type
 class BlockersQuery:
     @strawberry.field(
@@ -109,20 +145,7 @@ class BlockersQuery:
         stmt = repo.blockers_query(await _filter(info, filter or BlockerFilterInput()))
         args = PageArgs(first, after, last, before)
         if order_by is BlockerOrder.IMPACT:
-            day = as_of or today()
-            rows = await repo.list_blockers(ctx.session, stmt)
-            analyses = analyses_of(ctx)
-            analysis = await analyses.analysis(day)
-            keyed = await analyses.off_loop(
-                lambda: keyed_by_impact(analysis.inp, rows, analysis.item_graph)
-            )
-            return paginate_list(
-                keyed,
-                args,
-                BlockerType.from_model,
-                tag="blockers:impact",
-                max_page=ctx.settings.max_page_size,
-            )
+            return await _by_impact(info, stmt, args, as_of or today())
         keys = [SortKey(models.Blocker.raised_at), SortKey(models.Blocker.id)]
         if order_by is BlockerOrder.SEVERITY:
             keys.insert(0, SortKey(repo.severity_rank_column(), descending=True))

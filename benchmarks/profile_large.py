@@ -1,0 +1,112 @@
+"""Profile the large responses in process (ASGI, no HTTP): time and SQL statements per request,
+cold (first request of a data version) and warm. `python -m benchmarks.profile_large URL`;
+`--pyinstrument NAME` prints a pyinstrument profile of one warm request of that scenario."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+import httpx
+from sqlalchemy import event, func, select
+from strawberry.relay import to_base64
+
+from benchmarks.http_load import AGENDA, BLOCKERS, MAP, RISK, TEAMS, TYPENAME
+from syncpoint.api import create_app
+from syncpoint.auth.service import create_token
+from syncpoint.core.auth import Role
+from syncpoint.core.db import make_engine, make_sessionmaker
+from syncpoint.core.settings import Settings
+
+
+async def _ids(url: str) -> dict[str, Any]:
+    from syncpoint.dependencies.models import integration_point_items as ipi
+    from syncpoint.scrum_of_scrums.models import ForumMember
+
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as session:
+        issued = await create_token(session, role=Role.ADMIN, person_id=None, days=1)
+        forum = await session.scalar(
+            select(ForumMember.forum_id)
+            .group_by(ForumMember.forum_id)
+            .order_by(func.count().desc(), ForumMember.forum_id)
+            .limit(1)
+        )
+        point = await session.scalar(
+            select(ipi.c.integration_point_id)
+            .group_by(ipi.c.integration_point_id)
+            .order_by(func.count().desc(), ipi.c.integration_point_id)
+            .limit(1)
+        )
+        await session.commit()
+    await engine.dispose()
+    return {
+        "token": issued.secret,
+        "forum": to_base64("Forum", forum),
+        "point": to_base64("IntegrationPoint", point),
+    }
+
+
+async def main(url: str, profile: str | None, warm_start: bool) -> None:
+    ids = await _ids(url)
+    queries = {
+        "teams": (TEAMS, {}),
+        "blockers": (BLOCKERS, {}),
+        "map": (MAP, {}),
+        "risk": (RISK, {"id": ids["point"]}),
+        "agenda": (AGENDA, {"id": ids["forum"]}),
+        "typename": (TYPENAME, {}),
+    }
+    engine = make_engine(url)
+    count = [0]
+
+    def on_execute(*_args: Any) -> None:
+        count[0] += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+    env = "production" if warm_start else "development"
+    settings = Settings(
+        database_url=url, environment=env, max_query_cost=10**9, rate_limit_per_minute=10**9
+    )
+    app = create_app(settings, engine=engine)
+    headers = {"Authorization": f"Bearer {ids['token']}", "Content-Type": "application/json"}
+    transport = httpx.ASGITransport(app=app)
+    start = time.perf_counter()
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://p", timeout=600) as client,
+    ):
+        sys.stdout.write(f"start-up {time.perf_counter() - start:.2f} s\n")
+        for name, (query, variables) in queries.items():
+            body = json.dumps({"query": query, "variables": variables})
+            for label in ("first", "again"):
+                count[0] = 0
+                t0 = time.perf_counter()
+                if profile == name and label == "again":
+                    from pyinstrument import Profiler
+
+                    with Profiler(async_mode="enabled") as prof:
+                        resp = await client.post("/graphql", content=body, headers=headers)
+                    sys.stdout.write(prof.output_text(unicode=False, color=False, show_all=False))
+                else:
+                    resp = await client.post("/graphql", content=body, headers=headers)
+                ms = (time.perf_counter() - t0) * 1000
+                ok = resp.status_code == 200 and "errors" not in resp.json()
+                sys.stdout.write(
+                    f"{name:9} {label:6} {ms:9.1f} ms  {count[0]:4} statements  "
+                    f"{len(resp.content) / 1024:8.1f} KiB {'ok' if ok else resp.text[:300]}\n"
+                )
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("url")
+    parser.add_argument("--pyinstrument")
+    parser.add_argument("--warm-start", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(main(args.url, args.pyinstrument, args.warm_start))

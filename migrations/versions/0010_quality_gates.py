@@ -2,7 +2,7 @@
 needs, experiment designs and results
 
 Revision ID: 0010_quality_gates
-Revises: 0008
+Revises: 0009_scale_indexes
 Create Date: 2026-12-02 13:56:28.403442
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import syncpoint.core.models
 
 revision: str = "0010_quality_gates"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009_scale_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -111,10 +111,17 @@ def test_clicking_a_team_opens_its_panel_with_the_flag_sentences(
     sign_in(page, live_demo, f"/map?asOf={AS_OF}")
     ranking = page.locator("#map-mirror [data-node-id]", has_text="team Ranking:").first
     node_id = ranking.get_attribute("data-node-id")
-    x, y = float(ranking.get_attribute("data-x")), float(ranking.get_attribute("data-y"))
-    box = page.locator("#cy").bounding_box()
-
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    # On a loaded machine the layout may still settle after the first draw: read the node's
+    # position afresh for each click (a click beside the node opens nothing).
+    for _attempt in range(5):
+        x, y = float(ranking.get_attribute("data-x")), float(ranking.get_attribute("data-y"))
+        box = page.locator("#cy").bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        try:
+            page.wait_for_selector("#panel-flags li", timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: try again
+            page.wait_for_timeout(1_000)
     page.wait_for_selector("#panel-flags li")
 
     sentences = {

@@ -118,6 +118,7 @@ async def _by_impact(
     ids = [edge.node for edge in page.edges]
     loaded = await ctx.loaders.load_many(repo.blockers_by_ids, ids) if ids else []
     for edge, model in zip(page.edges, loaded, strict=True):
+        assert model is not None  # read in this transaction a moment ago
         edge.node = BlockerType.from_model(model)  # type: ignore[assignment]
     return page  # type: ignore[return-value]
 

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -335,7 +336,9 @@ def test_the_cli_syncs_tagged_runs_once_and_says_when_the_server_is_down(
             engine = make_engine(url, pool=False)
             async with make_sessionmaker(engine)() as session:
                 team = await make_team(session)
-                item = await make_item(session, team, kind=ItemKind.EXPERIMENT)
+                # A key no other test's run is tagged with (they share one tracking server).
+                unique = f"CLI{uuid.uuid4().hex[:8].upper()}-1"
+                item = await make_item(session, team, kind=ItemKind.EXPERIMENT, key=unique)
                 await session.commit()
                 key = item.key
             await engine.dispose()

@@ -261,3 +261,33 @@ async def test_cli_writes_carry_their_actor_and_prune_keeps_the_retention(tmp_pa
         assert left.operation == "audit prune"
     finally:
         get_settings.cache_clear()
+
+
+TEAM_HISTORY = """
+query($slug: String!) {
+  team(slug: $slug) {
+    history(first: 5) { totalCount edges { node { operation actor { role } changes { kind } } } }
+  }
+}"""
+
+
+async def test_an_objects_history_reads_from_the_audit_log(api, session):
+    team = await make_team(session, name="Ranking")
+    other = await make_team(session)
+    await session.commit()
+    await api.login(Role.ADMIN)
+    for version, name in enumerate(["Search", "Search 2"], start=1):
+        await api.gql(
+            UPDATE_TEAM, {"input": {"id": gid("Team", team.id), "version": version, "name": name}}
+        )
+    await api.gql(UPDATE_TEAM, {"input": {"id": gid("Team", other.id), "version": 1, "name": "X"}})
+
+    history = (await api.gql(TEAM_HISTORY, {"slug": team.slug}))["team"]["history"]
+    assert history["totalCount"] == 2  # this team's changes only
+    assert [e["node"]["operation"] for e in history["edges"]] == ["updateTeam", "updateTeam"]
+    assert history["edges"][0]["node"]["changes"][0]["kind"] == "UPDATED"
+
+    await api.login(Role.VIEWER)
+    body = (await api.post(TEAM_HISTORY, {"slug": team.slug})).json()
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert body["errors"][0]["path"] == ["team", "history"]

@@ -19,7 +19,7 @@ from syncpoint.audit import models
 from syncpoint.audit.service import AuditFilter, entries_query
 from syncpoint.core.auth import POLICY, Access, Role, allowed, query_policy
 from syncpoint.core.context import Info
-from syncpoint.core.errors import ErrorCode, SyncpointError
+from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
 from syncpoint.core.ids import GlobalIdError, decode_global_id, decode_id
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
 from syncpoint.teams.graphql.types import PersonType
@@ -198,3 +198,27 @@ class AuditQuery:
             AuditEntryType.from_model,
             max_page=ctx.settings.max_page_size,
         )
+
+
+async def object_history(
+    info: Info, type_name: str, object_id: int, first: int | None, after: str | None
+) -> Connection[AuditEntryType]:
+    """An object's `history`: the audit entries that touched it, newest first, for the roles
+    that may read the audit log (its history is part of it)."""
+    if not _can_read(info):
+        role = info.context.actor.role
+        raise PermissionDenied(
+            f"Role {role.value if role else 'anonymous'} may not read the audit log (history)."
+        )
+    stmt = entries_query(AuditFilter(object_type=type_name, object_id=object_id))
+    return await paginate(
+        info.context.session,
+        stmt,
+        [
+            SortKey(models.AuditEntry.at, descending=True),
+            SortKey(models.AuditEntry.id, descending=True),
+        ],
+        PageArgs(first, after, None, None),
+        AuditEntryType.from_model,
+        max_page=info.context.settings.max_page_size,
+    )

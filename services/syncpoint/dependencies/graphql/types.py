@@ -13,11 +13,12 @@ from syncpoint.analysis.timing import DependencyTiming, dependency_timing
 from syncpoint.core.clock import today
 from syncpoint.core.context import Info
 from syncpoint.core.nodes import LoadedNode
+from syncpoint.core.pagination import Connection
 from syncpoint.dependencies import models
 from syncpoint.dependencies import repository as repo
 from syncpoint.products import repository as products_repo
 from syncpoint.teams import repository as teams_repo
-from syncpoint.teams.graphql.types import PersonType, TeamType
+from syncpoint.teams.graphql.types import AuditEntryRef, PersonType, TeamType, audit_history
 from syncpoint.work import repository as work_repo
 from syncpoint.work.graphql.types import BacklogItemType, person, team
 from syncpoint.work.models import BacklogItem
@@ -80,6 +81,15 @@ class DependencyNode(LoadedNode, relay.Node):
         )
 
     node_loader = repo.dependencies_by_ids
+
+    @strawberry.field(
+        description="Every accepted change to it, newest first, from the audit log (ADMIN and "
+        "DIRECTOR)."
+    )
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntryRef]:
+        return await audit_history(info, "Dependency", self.id, first, after)
 
     @strawberry.field
     async def consumer(self, info: Info) -> BacklogItemType:

@@ -31,7 +31,7 @@ from syncpoint.products.sla import export_openslo
 from syncpoint.products.slo import statuses_by_product
 from syncpoint.products.turnaround import turnaround_batch
 from syncpoint.teams import repository as teams_repo
-from syncpoint.teams.graphql.types import TeamType
+from syncpoint.teams.graphql.types import AuditEntryRef, TeamType, audit_history
 from syncpoint.work.graphql.types import BacklogItemType
 from syncpoint.work.models import BacklogItem
 
@@ -119,6 +119,15 @@ class ProductType(LoadedNode, relay.Node):
         )
 
     node_loader = repo.products_by_ids
+
+    @strawberry.field(
+        description="Every accepted change to it, newest first, from the audit log (ADMIN and "
+        "DIRECTOR)."
+    )
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntryRef]:
+        return await audit_history(info, "Product", self.id, first, after)
 
     @strawberry.field
     async def owner_team(self, info: Info) -> TeamType:

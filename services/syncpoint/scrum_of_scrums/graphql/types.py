@@ -19,7 +19,7 @@ from syncpoint.scrum_of_scrums import repository as repo
 from syncpoint.scrum_of_scrums.calendar import upcoming_meetings
 from syncpoint.scrum_of_scrums.graphql.agenda_types import AgendaType
 from syncpoint.teams import repository as teams_repo
-from syncpoint.teams.graphql.types import PersonType, TeamType
+from syncpoint.teams.graphql.types import AuditEntryRef, PersonType, TeamType, audit_history
 
 Weekday = strawberry.enum(models.Weekday, name="Weekday")
 ActionItemStatus = strawberry.enum(models.ActionItemStatus, name="ActionItemStatus")
@@ -81,6 +81,15 @@ class ForumType(LoadedNode, relay.Node):
         )
 
     node_loader = repo.forums_by_ids
+
+    @strawberry.field(
+        description="Every accepted change to it, newest first, from the audit log (ADMIN and "
+        "DIRECTOR)."
+    )
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntryRef]:
+        return await audit_history(info, "Forum", self.id, first, after)
 
     @strawberry.field
     async def facilitator(self, info: Info) -> PersonType | None:

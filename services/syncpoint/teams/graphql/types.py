@@ -17,7 +17,20 @@ from syncpoint.teams import models
 from syncpoint.teams import repository as repo
 
 if TYPE_CHECKING:
+    from syncpoint.audit.graphql import AuditEntryType
     from syncpoint.cadence.graphql.planning import TeamPlanningType
+
+AuditEntryRef = Annotated["AuditEntryType", strawberry.lazy("syncpoint.audit.graphql")]
+
+
+async def audit_history(
+    info: Info, type_name: str, object_id: int, first: int | None, after: str | None
+) -> Connection[AuditEntryRef]:
+    """The object's history from the audit log (ADMIN and DIRECTOR, as the log itself)."""
+    from syncpoint.audit.graphql import object_history
+
+    return await object_history(info, type_name, object_id, first, after)
+
 
 GroupKind = strawberry.enum(models.GroupKind, name="GroupKind")
 Topology = strawberry.enum(models.Topology, name="Topology")
@@ -53,6 +66,15 @@ class GroupType(LoadedNode, relay.Node):
         )
 
     node_loader = repo.groups_by_ids
+
+    @strawberry.field(
+        description="Every accepted change to it, newest first, from the audit log (ADMIN and "
+        "DIRECTOR)."
+    )
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntryRef]:
+        return await audit_history(info, "Group", self.id, first, after)
 
     @strawberry.field
     async def parent(self, info: Info) -> GroupType | None:
@@ -140,6 +162,15 @@ class TeamType(LoadedNode, relay.Node):
         return await group_path(info, self.group_id)
 
     @strawberry.field(
+        description="Every accepted change to it, newest first, from the audit log (ADMIN and "
+        "DIRECTOR)."
+    )
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntryRef]:
+        return await audit_history(info, "Team", self.id, first, after)
+
+    @strawberry.field(
         description="Memberships, by role (ended ones only with includeEnded, then by start)."
     )
     async def members(
@@ -196,6 +227,15 @@ class PersonType(LoadedNode, relay.Node):
         )
 
     node_loader = repo.people_by_ids
+
+    @strawberry.field(
+        description="Every accepted change to it, newest first, from the audit log (ADMIN and "
+        "DIRECTOR)."
+    )
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditEntryRef]:
+        return await audit_history(info, "Person", self.id, first, after)
 
     @strawberry.field(description="The person's memberships; ended ones only with includeEnded.")
     async def memberships(

@@ -180,3 +180,48 @@ async def test_a_running_sprint_shows_open_work_and_a_wrong_team_is_refused(api,
         REVIEW, {"team": gid("Team", team.id), "sprint": sprint_gid(team, S2), "n": 40}
     )
     assert errors[0]["extensions"]["field"] == "lastSprints"
+
+
+RESULTS = """
+query($team: ID!, $sprint: ID!) {
+  sprintReview(teamId: $team, sprintId: $sprint) {
+    experiments { item { key } result observedValue resultNotes }
+  }
+}"""
+
+
+async def test_the_review_shows_each_experiments_recorded_result(api, session):
+    from syncpoint.work import design
+    from syncpoint.work.gate_models import ResultOutcome
+
+    team = await make_team(session)
+    await make_cadence(session, team, 14, S1)
+    ended = await make_item(session, team, kind=ItemKind.EXPERIMENT, key=f"END-{team.id}")
+    running = await make_item(session, team, kind=ItemKind.EXPERIMENT, key=f"RUN-{team.id}")
+    for item in (ended, running):
+        await plan(session, item, S2)
+    await design.set_design(
+        session,
+        ADMIN,
+        ended.id,
+        {"metric": "ctr", "baseline_value": 0.45, "minimum_effect": 0.02},
+    )
+    await design.record_result(
+        session,
+        ADMIN,
+        ended.id,
+        outcome=ResultOutcome.INCONCLUSIVE,
+        observed_value=0.5,
+        notes="too few users in the test week",
+    )
+    await session.commit()
+    await api.login(Role.VIEWER)
+    data = await api.gql(RESULTS, {"team": gid("Team", team.id), "sprint": sprint_gid(team, S2)})
+    by_key = {e["item"]["key"]: e for e in data["sprintReview"]["experiments"]}
+    assert by_key[ended.key] == {
+        "item": {"key": ended.key},
+        "result": "INCONCLUSIVE",
+        "observedValue": 0.5,
+        "resultNotes": "too few users in the test week",
+    }
+    assert by_key[running.key]["result"] is None

@@ -21,6 +21,7 @@ from syncpoint.core.errors import DomainError, ErrorCode, NotFoundError
 from syncpoint.dependencies.models import Dependency
 from syncpoint.work import repository as work_repo
 from syncpoint.work.criteria import check_criterion, describe
+from syncpoint.work.gate_models import ExperimentDesign
 from syncpoint.work.models import (
     AcceptanceCriterion,
     BacklogItem,
@@ -54,6 +55,8 @@ class ExperimentOutcome:
     note: str
     latest: dict[str, float]
     criteria: list[CriterionVerdict]
+    design: ExperimentDesign | None = None
+    """Its design and, once it ended, its recorded result (`recordResearchResult`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +129,19 @@ async def _experiments(
 ) -> list[ExperimentOutcome]:
     research = [r for r in reviewed if r.item.kind in RESEARCH_KINDS]
     ids = [r.item.id for r in research]
-    criteria = await work_repo.criteria_by_item(session, ids) if ids else []
+    if not ids:
+        return []
+    # One statement each for every research item's criteria, observations and design.
+    criteria = await work_repo.criteria_by_item(session, ids)
+    observations = await work_repo.observations_by_item(session, ids)
+    designs = {
+        d.item_id: d
+        for d in await session.scalars(
+            select(ExperimentDesign).where(ExperimentDesign.item_id.in_(ids))
+        )
+    }
     outcomes = []
-    for r, item_criteria in zip(research, criteria, strict=True):
-        newest_first = await work_repo.observations_of(session, r.item.id)
+    for r, item_criteria, newest_first in zip(research, criteria, observations, strict=True):
         latest: dict[str, float] = {}
         for observation in reversed(newest_first):
             latest.update({k: float(v) for k, v in (observation.values or {}).items()})
@@ -137,7 +149,9 @@ async def _experiments(
         for criterion in item_criteria:
             check = check_criterion(criterion, newest_first)
             verdicts.append(CriterionVerdict(describe(criterion), check.met, check.value))
-        outcomes.append(ExperimentOutcome(r.item, r.outcome, r.note, latest, verdicts))
+        outcomes.append(
+            ExperimentOutcome(r.item, r.outcome, r.note, latest, verdicts, designs.get(r.item.id))
+        )
     return outcomes
 
 

@@ -58,6 +58,15 @@ class ExperimentOutcomeType:
         description="The latest value observed of each metric."
     )
     criteria: list[CriterionVerdictType]
+    result: str | None = strawberry.field(
+        default=None,
+        description="How it ended, as recorded: CONFIRMED, REFUTED, INCONCLUSIVE (an experiment) "
+        "or DECIDED (a spike); null until recordResearchResult.",
+    )
+    observed_value: float | None = strawberry.field(
+        default=None, description="The design metric's value the result was recorded with."
+    )
+    result_notes: str = strawberry.field(default="", description="The result's notes.")
 
 
 @strawberry.type
@@ -116,6 +125,9 @@ class SprintReviewType:
                         CriterionVerdictType(text=c.text, met=c.met, observed_value=c.value)
                         for c in e.criteria
                     ],
+                    result=e.design.outcome.value if e.design and e.design.outcome else None,
+                    observed_value=e.design.observed_value if e.design else None,
+                    result_notes=e.design.result_notes if e.design else "",
                 )
                 for e in r.experiments
             ],

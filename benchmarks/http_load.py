@@ -40,8 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 SERVER_ADDRESS = "127.0.0.1"
 
+# Nested connections name their page, as clients must to stay under the cost limit (an
+# unbounded one is priced at the maximum page: 100 teams x 100 members is refused).
 TEAMS = """{ teams(first: 100) { edges { node { id name group { name }
-  members { edges { node { person { name } role } } } } } } }"""
+  members(first: 20) { edges { node { person { name } role } } } } } } }"""
 BLOCKERS = """{ blockers(first: 100, orderBy: IMPACT) { edges { node { id title severity
   item { key } team { name } owner { name } impact { itemCount teamCount }
   escalationPath { fromLevel toLevel } } } } }"""

@@ -178,6 +178,12 @@ def _run(client: Any, experiment: str, tags: dict[str, str] | None = None) -> st
     return str(client.create_run(experiment_id, tags=tags or {}).info.run_id)
 
 
+def _unique_key() -> str:
+    """An item key no other test's run is tagged with: the tests share one tracking server per
+    worker, and item keys restart with every test's fresh database."""
+    return f"ML{uuid.uuid4().hex[:8].upper()}-1"
+
+
 async def _sync(api: Any, team_id: str | None = None) -> dict[str, Any]:
     data = await api.gql(SYNC, {"input": {"teamId": team_id} if team_id else {}})
     return dict(data["syncTrackingRuns"])
@@ -188,7 +194,7 @@ async def test_a_run_linked_by_id_brings_its_metrics_once_and_then_only_new_poin
 ):
     # given an experiment with a criterion and an MLflow run that logged two evaluation steps
     team = await make_team(session)
-    item = await make_item(session, team, kind=ItemKind.EXPERIMENT)
+    item = await make_item(session, team, kind=ItemKind.EXPERIMENT, key=_unique_key())
     item_id, team_id = gid("BacklogItem", item.id), gid("Team", team.id)
     run_id = _run(tracking, f"ranking-{item.key}")
     for step, (precision, recall) in enumerate([(0.88, 0.8), (0.91, 0.84)]):
@@ -245,7 +251,7 @@ async def test_a_run_linked_by_id_brings_its_metrics_once_and_then_only_new_poin
 async def test_a_run_tagged_with_an_item_key_is_linked_by_the_sync(api, session, tracking):
     # given a run tagged with an item's key and one tagged with a key no item has
     team = await make_team(session)
-    item = await make_item(session, team, kind=ItemKind.EXPERIMENT)
+    item = await make_item(session, team, kind=ItemKind.EXPERIMENT, key=_unique_key())
     tagged = _run(tracking, f"tagged-{item.key}", {TAG: item.key})
     tracking.log_metric(tagged, "auc", 0.81)
     stray_key = f"NOPE-{item.id}"
@@ -337,8 +343,7 @@ def test_the_cli_syncs_tagged_runs_once_and_says_when_the_server_is_down(
             async with make_sessionmaker(engine)() as session:
                 team = await make_team(session)
                 # A key no other test's run is tagged with (they share one tracking server).
-                unique = f"CLI{uuid.uuid4().hex[:8].upper()}-1"
-                item = await make_item(session, team, kind=ItemKind.EXPERIMENT, key=unique)
+                item = await make_item(session, team, kind=ItemKind.EXPERIMENT, key=_unique_key())
                 await session.commit()
                 key = item.key
             await engine.dispose()

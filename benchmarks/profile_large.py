@@ -19,6 +19,7 @@ from benchmarks.http_load import AGENDA, BLOCKERS, MAP, RISK, TEAMS, TYPENAME
 from syncpoint.api import create_app
 from syncpoint.auth.service import create_token
 from syncpoint.core.auth import Role
+from syncpoint.core.collector import tune_collector
 from syncpoint.core.db import make_engine, make_sessionmaker
 from syncpoint.core.settings import Settings
 
@@ -51,7 +52,7 @@ async def _ids(url: str) -> dict[str, Any]:
     }
 
 
-async def main(url: str, profile: str | None, warm_start: bool) -> None:
+async def main(url: str, profile: str | None, warm_start: bool, gc_threshold: int) -> None:
     ids = await _ids(url)
     queries = {
         "teams": (TEAMS, {}),
@@ -73,6 +74,7 @@ async def main(url: str, profile: str | None, warm_start: bool) -> None:
         database_url=url, environment=env, max_query_cost=10**9, rate_limit_per_minute=10**9
     )
     app = create_app(settings, engine=engine)
+    tune_collector(gc_threshold)  # as `syncpoint serve` does in production
     headers = {"Authorization": f"Bearer {ids['token']}", "Content-Type": "application/json"}
     transport = httpx.ASGITransport(app=app)
     start = time.perf_counter()
@@ -108,5 +110,8 @@ if __name__ == "__main__":
     parser.add_argument("url")
     parser.add_argument("--pyinstrument")
     parser.add_argument("--warm-start", action="store_true")
+    parser.add_argument(
+        "--gc-threshold", type=int, default=50_000, help="young GC threshold (0: Python's 700)"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.url, args.pyinstrument, args.warm_start))
+    asyncio.run(main(args.url, args.pyinstrument, args.warm_start, args.gc_threshold))

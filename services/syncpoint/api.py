@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from syncpoint.auth.oidc import OidcVerifier
 from syncpoint.auth.transport import authenticate_request, install_refusals
+from syncpoint.core.collector import tune_collector
 from syncpoint.core.context import Context
 from syncpoint.core.db import SerialSession, make_engine, make_sessionmaker
 from syncpoint.core.faults import install_fault_handlers
@@ -53,6 +54,8 @@ def create_app(
                 pool_timeout_s=settings.db_pool_timeout_seconds,
             )
             app.state.sessionmaker = make_sessionmaker(engine)
+            # A process serving this app (not a test building apps by the dozen).
+            tune_collector(settings.collector_threshold)
         app.state.migration_heads = migration_heads(settings)
         await app.state.events.start()
         warming = start_warming(app)

@@ -78,7 +78,7 @@ def sla_candidates(data: AgendaData) -> list[Candidate]:
             continue
         for status in data.sla_statuses.get(product.id, []):
             prefix = f"sla:{product.id}:{status.objective.objective_key}:"
-            blockers = [b for b in data.blockers if (b.source_key or "").startswith(prefix)]
+            blockers = data.blockers_sourced(prefix)
             candidate = _objective_candidate(data, product, status, teams, blockers)
             if candidate is not None:
                 out.append(candidate)

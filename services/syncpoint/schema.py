@@ -18,6 +18,7 @@ from syncpoint.core.limits import QueryCost
 from syncpoint.dependencies.graphql import DependenciesMutation, DependenciesQuery
 from syncpoint.imports.graphql import ImportsMutation
 from syncpoint.insights.graphql import InsightsQuery
+from syncpoint.insights.responses import AnalysisResponses
 from syncpoint.products.graphql import ProductsMutation, ProductsQuery
 from syncpoint.quality.graphql.gates import GatesMutation, GatesQuery
 from syncpoint.quality.graphql.review import RetrospectiveQuery, ReviewQuery
@@ -88,6 +89,8 @@ def build_schema(*, mask_unexpected: bool = False) -> strawberry.Schema:
             lambda: ParserCache(maxsize=256),
             # Before the validation cache: it adds the document-limits rule to the cached rules.
             QueryCost,
+            # After the cost: a refused operation is never answered from the cache.
+            AnalysisResponses,
             lambda: ValidationCache(maxsize=256),
             lambda: MaxTokensLimiter(max_token_count=5000),
         ],

@@ -56,6 +56,13 @@ class Settings(BaseSettings):
         description="Analysis results kept per API process, keyed by data version, asOf day and "
         "parameters (0: recompute on every request).",
     )
+    response_cache_size: int = Field(
+        default=32,
+        ge=0,
+        description="Whole responses of analysis queries (dependencyMap, flags, agenda, ...) "
+        "kept per API process, keyed by data version, day, document, variables and caller "
+        "(0: off).",
+    )
     sqlite_busy_timeout_s: float = Field(
         default=30.0,
         gt=0,

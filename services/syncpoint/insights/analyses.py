@@ -199,10 +199,18 @@ class Analyses:
         self._memo: dict[Key, asyncio.Future[Any]] = {}
         self._version: tuple[int, int | None] | None = None  # (commits seen, version)
         self._version_lock = asyncio.Lock()
+        self.served_versions: set[Hashable] = set()
+        """The data versions of the analyses this component answered with (an older one while
+        a newer one is computed): a response is only as fresh as these."""
 
     def day(self, as_of: date | None = None) -> date:
         """The day asked for, default today by this component's clock."""
         return as_of or self.clock()
+
+    async def data_version(self) -> Hashable:
+        """The version this request reads at: the database's data version (read once per
+        commit seen), or a private key while the session holds uncommitted writes."""
+        return await self._version_key()
 
     async def _version_key(self) -> Hashable:
         writes = data_version.pending_writes(self.session)
@@ -261,9 +269,11 @@ class Analyses:
             result.data_version = version
             return result
 
-        return await self._get(
+        found: Analysis = await self._get(
             (day, "analysis"), compute, self.cache, stale=True, detached=detached
         )
+        self.served_versions.add(found.data_version)
+        return found
 
     def _previous(self, version: Hashable, day: date) -> Analysis | None:
         """The newest shared analysis of the day at an older version: patched incrementally."""

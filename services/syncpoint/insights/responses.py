@@ -1,0 +1,197 @@
+"""Whole responses of the analysis queries, kept per data version and reused.
+
+The organisation's dependency map is the same answer for every director until the data changes,
+yet building it as GraphQL objects field by field costs far more than computing it: at 500
+teams the map's ~100,000 fields took a second to resolve, from an analysis already in memory.
+A response of an operation that only asks analysis fields (`dependencyMap`, `flags`,
+`integrationPointRisk`, `agenda`, `criticalPath`, `blastRadius`) is therefore kept, keyed by:
+
+- the data version the request reads at (`insights.analyses`: one statement, which the
+  analysis reads anyway), and the analysis's day (a new day gives new flags);
+- the document, operation name and variables;
+- the caller (role, person, system name, teams): a caller only ever gets what it was answered
+  itself, so permissions and scoped reach stay the resolvers' business.
+
+A response is kept only when it has no errors and every analysis it was built from is at the
+request's version (not an older one served while a newer one was computed). Documents naming a
+field that reads what the data version does not cover (the audit log behind `history`) are
+never kept. Each API process keeps `settings.response_cache_size` responses (least recently
+used first out); they are consistent across processes because the version is a database row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Hashable
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+
+from syncpoint.core.context import Context
+from syncpoint.insights.analyses import analyses_of
+
+CACHEABLE_ROOTS = frozenset(
+    {
+        "dependencyMap",
+        "flags",
+        "integrationPointRisk",
+        "agenda",
+        "criticalPath",
+        "blastRadius",
+    }
+)
+"""Root fields whose answer is a function of the data version, the day, the arguments and the
+caller (no clock time, no unversioned table)."""
+
+UNCACHEABLE_FIELDS = frozenset({"history", "auditLog", "viewer"})
+"""Fields, at any depth, that read what the data version does not cover."""
+
+DEFAULT_SIZE = 32
+
+
+class ResponseCache:
+    """The kept responses of one app: an LRU of at most `size` response data."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> dict[str, Any] | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: Hashable, data: dict[str, Any]) -> None:
+        self._entries[key] = data
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+def app_responses(app: Any) -> ResponseCache | None:
+    """The app's response cache, created on first use (None outside an app: the CLI)."""
+    if app is None:
+        return None
+    state = app.state
+    found = getattr(state, "response_cache", None)
+    if found is None:
+        settings = getattr(state, "settings", None)
+        size = int(getattr(settings, "response_cache_size", DEFAULT_SIZE))
+        found = state.response_cache = ResponseCache(size)
+    return found if found.size > 0 else None
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+def _root_fields(
+    selections: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], seen: set[str]
+) -> list[str]:
+    names: list[str] = []
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            names.append(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            names += _root_fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in seen or name not in fragments:
+                return ["<unknown>"]
+            names += _root_fields(fragments[name].selection_set, fragments, {*seen, name})
+    return names
+
+
+def _names_any(node: Any, names: frozenset[str]) -> bool:
+    """Whether a field named in `names` occurs anywhere under `node` (fragments included: the
+    caller passes the whole document)."""
+    if isinstance(node, FieldNode) and node.name.value in names:
+        return True
+    selection_set = getattr(node, "selection_set", None)
+    if selection_set is None:
+        return False
+    return any(_names_any(child, names) for child in selection_set.selections)
+
+
+def cacheable(document: DocumentNode, operation_name: str | None) -> bool:
+    """A query whose root fields are all analysis fields and that names no uncovered field."""
+    operation = _operation(document, operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        return False
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    roots = set(_root_fields(operation.selection_set, fragments, set())) - {"__typename"}
+    if not roots or not roots <= CACHEABLE_ROOTS:
+        return False
+    return not any(_names_any(d, UNCACHEABLE_FIELDS) for d in document.definitions)
+
+
+def _caller(context: Context) -> Hashable:
+    actor = context.actor
+    return (actor.role, actor.person_id, actor.system, actor.team_ids)
+
+
+class AnalysisResponses(SchemaExtension):
+    """Answers a repeated analysis query from the app's response cache (module docstring)."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        document = execution.graphql_document
+        store = app_responses(getattr(getattr(context, "request", None), "app", None))
+        if (
+            execution.result is not None  # refused before execution (cost, budget)
+            or store is None
+            or not isinstance(context, Context)
+            or document is None
+            or not cacheable(document, execution.operation_name)
+        ):
+            yield
+            return
+        analyses = analyses_of(context)
+        version = await analyses.data_version()
+        if not isinstance(version, int):  # the session's own uncommitted writes
+            yield
+            return
+        variables = json.dumps(execution.variables or {}, sort_keys=True, default=str)
+        key = (
+            version,
+            analyses.day(),
+            execution.query,
+            execution.operation_name,
+            variables,
+            _caller(context),
+        )
+        kept = store.get(key)
+        if kept is not None:
+            execution.result = ExecutionResult(data=kept, errors=None)
+            yield
+            return
+        yield
+        result = execution.result
+        fresh = analyses.served_versions <= {version}
+        if result is not None and not result.errors and result.data is not None and fresh:
+            store.put(key, result.data)

@@ -1,0 +1,99 @@
+"""Whole responses of analysis queries are kept per data version (insights/responses.py): a
+repeated map costs the token and version reads only, a change answers anew, and no caller is
+ever answered from another caller's response."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from graphql import parse
+
+from syncpoint.core.auth import Role
+from syncpoint.insights.responses import ResponseCache, cacheable
+from tests.support.insights_factories import depend, item, worked_example
+
+AS_OF = "2027-01-20"
+TEAM_MAP = """
+query($asOf: Date) { dependencyMap(asOf: $asOf) { edges { source target count worstFlag } } }"""
+
+
+def total(data: dict[str, Any]) -> int:
+    return sum(e["count"] for e in data["dependencyMap"]["edges"])
+
+
+async def test_a_repeated_map_is_answered_from_the_kept_response_until_the_data_changes(
+    api, session, count_statements
+):
+    # given a director who asked for the map once
+    ex = await worked_example(session)
+    await api.login(Role.DIRECTOR)
+    first = await api.gql(TEAM_MAP, {"asOf": AS_OF})
+
+    count_statements.count = 0
+    await api.gql("{ __typename }")
+    bare = count_statements.count  # the token (and the test harness's savepoint)
+
+    # when the same map is asked again: the data version is read, nothing else
+    count_statements.count = 0
+    again = await api.gql(TEAM_MAP, {"asOf": AS_OF})
+    assert again == first
+    assert count_statements.count == bare + 1
+
+    # when a dependency is added and committed: the next answer has it
+    consumer = await item(session, ex.search, "S-40", "More", sprint_start=date(2027, 2, 3))
+    provider = await item(session, ex.features, "FS-40", "More", sprint_start=date(2027, 1, 25))
+    await depend(session, consumer, provider)
+    await session.commit()
+    after = await api.gql(TEAM_MAP, {"asOf": AS_OF})
+    assert total(after) == total(first) + 1
+
+    # and other variables are another response, computed (not the kept one)
+    count_statements.count = 0
+    await api.gql(TEAM_MAP, {"asOf": "2027-03-01"})
+    assert count_statements.count > bare + 1
+
+
+async def test_a_caller_is_never_answered_with_another_callers_response(api, session, settings):
+    await worked_example(session)
+    await api.login(Role.DIRECTOR)
+    await api.gql(TEAM_MAP, {"asOf": AS_OF})
+
+    # an anonymous caller, where anonymous reads are off, is refused as before
+    assert settings.allow_anonymous_read is False
+    api.token = None
+    response = await api.post(TEAM_MAP, {"asOf": AS_OF})
+    body = response.json()
+    assert body.get("data") is None or body["data"].get("dependencyMap") is None
+    assert body["errors"][0]["extensions"]["code"] in {"UNAUTHENTICATED", "FORBIDDEN"}
+
+
+def test_only_analysis_queries_naming_nothing_unversioned_are_kept() -> None:
+    def kept(document: str, name: str | None = None) -> bool:
+        return cacheable(parse(document), name)
+
+    assert kept("{ dependencyMap { nodes { id } } }")
+    assert kept("{ __typename flags(first: 5) { totalCount } }")
+    assert kept("query A { ...Root } fragment Root on Query { agenda(forumId: 1) { usedMinutes } }")
+    assert kept(
+        "query A { blastRadius(itemId: 1) { itemIds } } query B { teams { totalCount } }", "A"
+    )
+    # other roots, mutations, ambiguous operations, unknown fragments
+    assert not kept("{ dependencyMap { nodes { id } } teams { totalCount } }")
+    assert not kept("mutation { dependencyMap }")
+    assert not kept("query A { flags { totalCount } } query B { flags { totalCount } }")
+    assert not kept("{ ...Missing }")
+    # the audit log and the caller's own token are not covered by the data version
+    assert not kept("{ dependencyMap { nodes { team { history { totalCount } } } } }")
+    assert not kept("{ flags { totalCount } ...F } fragment F on Query { viewer { role } }")
+
+
+def test_the_cache_keeps_the_most_recently_used_responses() -> None:
+    cache = ResponseCache(2)
+    cache.put("a", {"n": 1})
+    cache.put("b", {"n": 2})
+    assert cache.get("a") == {"n": 1}  # a is now the most recent
+    cache.put("c", {"n": 3})
+    assert cache.get("b") is None
+    assert cache.get("a") == {"n": 1}
+    assert len(cache) == 2

@@ -53,6 +53,8 @@ BAD_IMPORTS = [
     # blockers escalate through the forum structure; meetings and agendas sit above blockers
     ("blockers/escalation.py", "syncpoint.scrum_of_scrums.meetings", "contexts depend downwards"),
     ("forums/forest.py", "syncpoint.blockers.models", "contexts depend downwards"),
+    # a dependency points at a product: products ask dependencies by event, never import them
+    ("products/slo.py", "syncpoint.dependencies.repository", "contexts depend downwards"),
     ("auth/service.py", "syncpoint.audit.models", "contexts depend downwards"),
     ("work/graphql/types.py", "syncpoint.insights.analyses", "contexts depend downwards"),
     ("web/pages.py", "syncpoint.schema", "contexts depend downwards"),

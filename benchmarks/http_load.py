@@ -113,7 +113,7 @@ async def _prepare(url: str, scale: str, seed: int, reload: bool) -> dict[str, A
     from syncpoint.demo import database_is_empty, load_demo
     from syncpoint.demo.large import LARGE, generate, load_large
     from syncpoint.dependencies.models import integration_point_items as ipi
-    from syncpoint.scrum_of_scrums.models import ForumMember
+    from syncpoint.forums.models import ForumMember
 
     load_seconds = None
     async with sessionmaker() as session:

@@ -26,7 +26,7 @@ from syncpoint.core.settings import Settings
 
 async def _ids(url: str) -> dict[str, Any]:
     from syncpoint.dependencies.models import integration_point_items as ipi
-    from syncpoint.scrum_of_scrums.models import ForumMember
+    from syncpoint.forums.models import ForumMember
 
     engine = make_engine(url)
     async with make_sessionmaker(engine)() as session:

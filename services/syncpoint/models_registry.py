@@ -7,6 +7,7 @@ from syncpoint.cadence import models as cadence_models
 from syncpoint.core import data_version as data_version_table
 from syncpoint.core.models import Base
 from syncpoint.dependencies import models as dependencies_models
+from syncpoint.forums import models as forums_models
 from syncpoint.products import models as products_models
 from syncpoint.scrum_of_scrums import models as scrum_of_scrums_models
 from syncpoint.scrum_of_scrums import refinement_models as refinement_models
@@ -23,6 +24,7 @@ __all__ = [
     "cadence_models",
     "data_version_table",
     "dependencies_models",
+    "forums_models",
     "products_models",
     "scrum_of_scrums_models",
     "refinement_models",

@@ -27,6 +27,7 @@ from syncpoint.core.clock import today
 from syncpoint.core.inputs import camel, input_fields, spec_of
 from syncpoint.demo import load_demo
 from syncpoint.dependencies.models import Dependency
+from syncpoint.forums.models import Forum, ForumMember
 from syncpoint.products import repository as products_repo
 from syncpoint.products.graphql.mutations import ProductsMutation
 from syncpoint.products.models import (
@@ -39,13 +40,7 @@ from syncpoint.products.models import (
 from syncpoint.products.sla import export_openslo
 from syncpoint.schema import build_schema
 from syncpoint.scrum_of_scrums.graphql.mutations import ScrumOfScrumsMutation
-from syncpoint.scrum_of_scrums.models import (
-    ActionItem,
-    ActionItemStatus,
-    Forum,
-    ForumMember,
-    Meeting,
-)
+from syncpoint.scrum_of_scrums.models import ActionItem, ActionItemStatus, Meeting
 from syncpoint.teams.models import Membership, Person, Team, Topology
 from syncpoint.work.models import BacklogItem
 

@@ -50,6 +50,11 @@ BAD_IMPORTS = [
     ("teams/service/__init__.py", "syncpoint.work.models", "contexts depend downwards"),
     ("products/slo.py", "syncpoint.blockers.service", "contexts depend downwards"),
     ("insights/snapshot.py", "syncpoint.scrum_of_scrums.models", "contexts depend downwards"),
+    # blockers escalate through the forum structure; meetings and agendas sit above blockers
+    ("blockers/escalation.py", "syncpoint.scrum_of_scrums.meetings", "contexts depend downwards"),
+    ("forums/forest.py", "syncpoint.blockers.models", "contexts depend downwards"),
+    # a dependency points at a product: products ask dependencies by event, never import them
+    ("products/slo.py", "syncpoint.dependencies.repository", "contexts depend downwards"),
     ("auth/service.py", "syncpoint.audit.models", "contexts depend downwards"),
     ("work/graphql/types.py", "syncpoint.insights.analyses", "contexts depend downwards"),
     ("web/pages.py", "syncpoint.schema", "contexts depend downwards"),

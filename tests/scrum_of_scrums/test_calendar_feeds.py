@@ -10,7 +10,7 @@ from icalendar import Calendar
 from syncpoint.auth.service import create_token
 from syncpoint.core.auth import Role
 from syncpoint.core.clock import today
-from syncpoint.scrum_of_scrums.models import Weekday
+from syncpoint.forums.models import Weekday
 from tests.support.factories import make_team
 from tests.support.sos_factories import make_forum
 from tests.support.work_factories import gid, make_cadence

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from syncpoint.analysis.agenda import Section
 from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerEscalation, EscalationLevel
+from syncpoint.forums.models import Forum
 from syncpoint.scrum_of_scrums.agenda_service import generate_agenda
-from syncpoint.scrum_of_scrums.models import ActionItem, Forum, Meeting
+from syncpoint.scrum_of_scrums.models import ActionItem, Meeting
 from tests.conftest import DEMO_DAY
 
 AS_OF = DEMO_DAY  # the day the shared demo is dated around

@@ -11,10 +11,11 @@ from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerSeverity
 from syncpoint.core.auth import Role
 from syncpoint.core.clock import today
 from syncpoint.dependencies import service as deps
+from syncpoint.forums import repository as forums_repo
+from syncpoint.forums.models import Forum
 from syncpoint.scrum_of_scrums import meetings
-from syncpoint.scrum_of_scrums import repository as repo
 from syncpoint.scrum_of_scrums.agenda_service import generate_agenda
-from syncpoint.scrum_of_scrums.models import ActionItem, Forum
+from syncpoint.scrum_of_scrums.models import ActionItem
 from syncpoint.teams.models import Team
 from syncpoint.work import service as work
 from syncpoint.work.models import ItemKind
@@ -90,7 +91,7 @@ async def build(session) -> Scenario:
             session, c1, category=BlockerCategory.COMPUTE_CONTENTION, severity=BlockerSeverity.LOW
         ),
     }
-    rep_a = (await repo.active_members_by_forum(session, [forum.id]))[0][0].representative_id
+    rep_a = (await forums_repo.active_members_by_forum(session, [forum.id]))[0][0].representative_id
     actions = {
         "overdue": await meetings.create_action_item(
             session,
@@ -215,7 +216,7 @@ async def test_entries_explain_themselves_and_carry_slots_links_and_owners(api, 
 async def test_open_action_items_return_until_done(session):
     team = await make_team(session)
     forum = await make_forum(session, [team])
-    owner = (await repo.active_members_by_forum(session, [forum.id]))[0][0].representative_id
+    owner = (await forums_repo.active_members_by_forum(session, [forum.id]))[0][0].representative_id
     item = await meetings.create_action_item(
         session,
         ADMIN,

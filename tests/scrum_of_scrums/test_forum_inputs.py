@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from syncpoint.core.auth import Role
 from syncpoint.core.constraints import integrity_user_error
 from syncpoint.core.errors import ErrorCode
-from syncpoint.scrum_of_scrums.models import ForumMember
+from syncpoint.forums.models import ForumMember
 from tests.support.factories import make_person, make_team
 from tests.support.sos_factories import make_forum
 from tests.support.work_factories import gid

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from syncpoint.core.auth import Role
 from syncpoint.core.clock import today
-from syncpoint.scrum_of_scrums import repository as repo
+from syncpoint.forums import repository as forums_repo
 from tests.support.api import nodes
 from tests.support.factories import make_member, make_person, make_team
 from tests.support.sos_factories import make_forum, raise_on
@@ -70,7 +70,7 @@ async def _forum_with_a_blocker(session):
 
 async def test_facilitator_holds_a_meeting_and_records_its_outcomes(api, session):
     team, facilitator, forum, blocker = await _forum_with_a_blocker(session)
-    rep = (await repo.active_members_by_forum(session, [forum.id]))[0][0].representative_id
+    rep = (await forums_repo.active_members_by_forum(session, [forum.id]))[0][0].representative_id
     await api.login(Role.FACILITATOR, facilitator.id)
     day = today().isoformat()
     key = f"blocker:{blocker.id}"

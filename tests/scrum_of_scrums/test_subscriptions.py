@@ -26,7 +26,7 @@ from syncpoint.core.db import make_engine, make_sessionmaker
 from syncpoint.core.settings import Settings
 from syncpoint.events import LocalBus, attach_bus, collect
 from syncpoint.events.messages import BlockerEventMessage
-from syncpoint.scrum_of_scrums.models import Forum, ForumMember
+from syncpoint.forums.models import Forum, ForumMember
 from syncpoint.teams.models import Group, Membership, Person, Team
 from tests.conftest import migrated_url
 from tests.scrum_of_scrums.wsclient import (

@@ -11,8 +11,8 @@ from syncpoint.cadence import service as cadence
 from syncpoint.cadence.calendar import sprint_by_node_id, sprint_node_id
 from syncpoint.cadence.service import CarrySpec
 from syncpoint.core.db import SerialSession
+from syncpoint.forums.models import Forum, Weekday
 from syncpoint.scrum_of_scrums import service as sos
-from syncpoint.scrum_of_scrums.models import Forum, Weekday
 from syncpoint.teams.models import MembershipRole, Person, Team
 from syncpoint.work.models import BacklogItem
 from tests.support.factories import ADMIN, make_member, make_person, unique

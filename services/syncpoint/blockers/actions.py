@@ -19,7 +19,7 @@ from syncpoint.blockers.models import (
 )
 from syncpoint.core.auth import Access, Actor, policy
 from syncpoint.core.errors import DomainError, ErrorCode, Problems, check_version, require_found
-from syncpoint.scrum_of_scrums.access import require_blocker_reach
+from syncpoint.forums.access import require_blocker_reach
 from syncpoint.teams.models import Person, Team
 from syncpoint.work.models import BacklogItem
 

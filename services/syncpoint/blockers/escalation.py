@@ -17,8 +17,8 @@ from syncpoint.blockers import service as core
 from syncpoint.blockers.models import Blocker, BlockerEscalation, EscalationLevel
 from syncpoint.core.errors import DomainError, ErrorCode
 from syncpoint.core.models import utcnow
-from syncpoint.scrum_of_scrums import repository as forums_repo
-from syncpoint.scrum_of_scrums.forest import ForumForest
+from syncpoint.forums import repository as forums_repo
+from syncpoint.forums.forest import ForumForest
 from syncpoint.teams.models import Team
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.core.auth import Actor
 from syncpoint.demo.org import DemoOrg
+from syncpoint.dependencies import requests
 from syncpoint.dependencies import service as deps
 from syncpoint.dependencies.models import DependencyType
 from syncpoint.products import compute, service, sla, slo
@@ -263,11 +264,11 @@ class ProductsBuilder:
                 )
                 self.result.counts["requests"] += 1
                 if team_slug == "ranking" and index == 1:
-                    await service.deliver_request(
+                    await requests.deliver_request(
                         self.session, self.actor, dependency.id, "Endpoint live"
                     )
                 elif team_slug == "search" and index == 1:
-                    await service.triage_request(
+                    await requests.triage_request(
                         self.session, self.actor, dependency.id, "Planned for next sprint"
                     )
 

@@ -22,9 +22,9 @@ from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerSeverity,
 from syncpoint.core.auth import Actor, Role
 from syncpoint.demo.org import FACILITATOR_EMAIL, DemoOrg
 from syncpoint.dependencies.models import Dependency, DependencyStatus
+from syncpoint.forums.models import Forum, Weekday
 from syncpoint.scrum_of_scrums import meetings
 from syncpoint.scrum_of_scrums import service as sos
-from syncpoint.scrum_of_scrums.models import Forum, Weekday
 from syncpoint.teams.models import Membership, MembershipRole
 from syncpoint.teams.repository import person_by_email
 from syncpoint.work.models import BacklogItem

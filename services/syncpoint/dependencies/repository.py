@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, exists, false, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from syncpoint.analysis.model import ItemStatus
 from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.dependencies.models import (
     Dependency,
@@ -19,7 +21,7 @@ from syncpoint.dependencies.models import (
     IntegrationPoint,
     integration_point_items,
 )
-from syncpoint.products.models import Product
+from syncpoint.products.models import Product, ProductRequest, ProductSubscription
 from syncpoint.work.models import BacklogItem
 
 _link = integration_point_items
@@ -214,3 +216,56 @@ async def unlink_items(session: AsyncSession, point_id: int, item_ids: Sequence[
                 _link.c.integration_point_id == point_id, _link.c.item_id.in_(list(item_ids))
             )
         )
+
+
+# ---- dependencies on products: the products' requests, the consumers they reach ---------
+
+
+class RequestState(StrEnum):
+    NEW = "NEW"
+    TRIAGED = "TRIAGED"
+    DELIVERED = "DELIVERED"
+
+
+def requests_query(states: Sequence[RequestState] | None) -> Select[Any]:
+    """Dependencies on products (requests), with their triage/delivery state as a filter."""
+    stmt = (
+        select(Dependency)
+        .outerjoin(ProductRequest, ProductRequest.dependency_id == Dependency.id)
+        .where(
+            Dependency.provider_product_id.is_not(None),
+            Dependency.status != DependencyStatus.CANCELLED,
+        )
+    )
+    if states:
+        conditions = {
+            RequestState.NEW: ProductRequest.triaged_at.is_(None),
+            RequestState.TRIAGED: and_(
+                ProductRequest.triaged_at.is_not(None), ProductRequest.delivered_at.is_(None)
+            ),
+            RequestState.DELIVERED: ProductRequest.delivered_at.is_not(None),
+        }
+        stmt = stmt.where(or_(*(conditions[s] for s in states)))
+    return stmt
+
+
+async def affected_consumer_items(session: AsyncSession, product_id: int) -> list[BacklogItem]:
+    """Items of subscribed consumer teams that are in progress (or blocked) and have an open
+    dependency on the product."""
+    subscribed = select(ProductSubscription.team_id).where(
+        ProductSubscription.product_id == product_id, ProductSubscription.until.is_(None)
+    )
+    depends = select(Dependency.consumer_item_id).where(
+        Dependency.provider_product_id == product_id,
+        Dependency.status == DependencyStatus.OPEN,
+    )
+    rows = await session.scalars(
+        select(BacklogItem)
+        .where(
+            BacklogItem.team_id.in_(subscribed),
+            BacklogItem.id.in_(depends),
+            BacklogItem.status.in_([ItemStatus.IN_PROGRESS, ItemStatus.BLOCKED]),
+        )
+        .order_by(BacklogItem.id)
+    )
+    return list(rows)

@@ -1,7 +1,9 @@
-"""What products announce to other contexts (handled by blockers, see blockers/handlers.py).
+"""What products announce to other contexts, and what they ask of them.
 
 Products decide which system blockers their state calls for (an SLA breach, compute
-contention); the blockers context raises and resolves them. Products never import blockers.
+contention); the blockers context raises and resolves them (blockers/handlers.py). Which
+consumer items a breach reaches is answered by the dependencies on the product, so products
+ask it (dependencies/handlers.py). Products never import blockers or dependencies.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.core.events import Event, publish
+from syncpoint.work.models import BacklogItem
 
 
 class Concern(StrEnum):
@@ -59,3 +62,17 @@ async def call_for_blockers(
         raised=[i for o in outcomes for i in o.raised],
         resolved=[i for o in outcomes for i in o.resolved],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumersAtRiskAsked(Event[list[BacklogItem]]):
+    """Which items of the product's subscribed consumer teams are in progress (or blocked) with
+    an open dependency on it: the work its breach reaches."""
+
+    product_id: int
+
+
+async def consumers_at_risk(session: AsyncSession, product_id: int) -> list[BacklogItem]:
+    """Ask, in this transaction, which consumer items the product's trouble reaches."""
+    answers = await publish(session, ConsumersAtRiskAsked(product_id))
+    return [item for answer in answers for item in answer]

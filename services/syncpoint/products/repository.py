@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Float, Select, and_, cast, func, or_, select
@@ -15,7 +14,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from syncpoint.analysis.model import ItemStatus
 from syncpoint.cadence.models import Cadence
 from syncpoint.core.loaders import by_key, rows_by_ids, rows_by_parent
-from syncpoint.dependencies.models import Dependency, DependencyStatus
 from syncpoint.products.models import (
     ComputeReservation,
     Product,
@@ -199,34 +197,6 @@ def backlog_query(include_closed: bool) -> Select[Any]:
     return stmt
 
 
-class RequestState(StrEnum):
-    NEW = "NEW"
-    TRIAGED = "TRIAGED"
-    DELIVERED = "DELIVERED"
-
-
-def requests_query(states: Sequence[RequestState] | None) -> Select[Any]:
-    """Dependencies on products (requests), with their triage/delivery state as a filter."""
-    stmt = (
-        select(Dependency)
-        .outerjoin(ProductRequest, ProductRequest.dependency_id == Dependency.id)
-        .where(
-            Dependency.provider_product_id.is_not(None),
-            Dependency.status != DependencyStatus.CANCELLED,
-        )
-    )
-    if states:
-        conditions = {
-            RequestState.NEW: ProductRequest.triaged_at.is_(None),
-            RequestState.TRIAGED: and_(
-                ProductRequest.triaged_at.is_not(None), ProductRequest.delivered_at.is_(None)
-            ),
-            RequestState.DELIVERED: ProductRequest.delivered_at.is_not(None),
-        }
-        stmt = stmt.where(or_(*(conditions[s] for s in states)))
-    return stmt
-
-
 async def request_rows_by_dependency(
     session: AsyncSession, dependency_ids: Sequence[int]
 ) -> list[ProductRequest | None]:
@@ -234,28 +204,6 @@ async def request_rows_by_dependency(
         select(ProductRequest).where(ProductRequest.dependency_id.in_(dependency_ids))
     )
     return by_key(list(rows), dependency_ids, "dependency_id")
-
-
-async def affected_consumer_items(session: AsyncSession, product_id: int) -> list[BacklogItem]:
-    """Items of subscribed consumer teams that are in progress (or blocked) and have an open
-    dependency on the product."""
-    subscribed = select(ProductSubscription.team_id).where(
-        ProductSubscription.product_id == product_id, ProductSubscription.until.is_(None)
-    )
-    depends = select(Dependency.consumer_item_id).where(
-        Dependency.provider_product_id == product_id,
-        Dependency.status == DependencyStatus.OPEN,
-    )
-    rows = await session.scalars(
-        select(BacklogItem)
-        .where(
-            BacklogItem.team_id.in_(subscribed),
-            BacklogItem.id.in_(depends),
-            BacklogItem.status.in_([ItemStatus.IN_PROGRESS, ItemStatus.BLOCKED]),
-        )
-        .order_by(BacklogItem.id)
-    )
-    return list(rows)
 
 
 # ---- measurements ---------------------------------------------------------------------------

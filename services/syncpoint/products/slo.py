@@ -27,6 +27,7 @@ from syncpoint.products.events import (
     Concern,
     SystemBlockersCalledFor,
     call_for_blockers,
+    consumers_at_risk,
 )
 from syncpoint.products.models import Product, SliMeasurement, SloObjective
 from syncpoint.products.objectives import THRESHOLD_INDICATORS, to_spec
@@ -225,7 +226,7 @@ async def evaluate_slos(session: AsyncSession, product: Product, at: datetime) -
     """Raise the SLA_BREACH blockers a breach calls for and resolve those no longer called for."""
     statuses = await product_statuses(session, product.id, at)
     breached = [s for s in statuses if s.compliance.breached]
-    items = await repo.affected_consumer_items(session, product.id) if breached else []
+    items = await consumers_at_risk(session, product.id) if breached else []
     # An open blocker stays while the breach lasts; a new one is raised only on work in progress.
     called_for = [
         _breach(product, status, item.id, raise_new=item.status is ItemStatus.IN_PROGRESS)

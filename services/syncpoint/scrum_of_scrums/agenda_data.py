@@ -18,10 +18,11 @@ import networkx as nx
 from syncpoint.analysis.flag_types import Flag
 from syncpoint.analysis.model import AnalysisInput
 from syncpoint.blockers.models import Blocker
+from syncpoint.forums.forest import ForumForest
+from syncpoint.forums.models import Forum
 from syncpoint.products.models import Product
 from syncpoint.products.slo import ObjectiveStatus
-from syncpoint.scrum_of_scrums.forest import ForumForest
-from syncpoint.scrum_of_scrums.models import ActionItem, Forum
+from syncpoint.scrum_of_scrums.models import ActionItem
 from syncpoint.work.gate_models import GateOverride
 from syncpoint.work.models import BacklogItem
 

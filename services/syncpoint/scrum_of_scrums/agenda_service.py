@@ -15,6 +15,8 @@ from syncpoint.analysis.agenda import Agenda, Candidate, build_agenda
 from syncpoint.blockers import repository as blockers_repo
 from syncpoint.blockers.impact import impacts
 from syncpoint.core.errors import DomainError, NotFoundError
+from syncpoint.forums import repository as forums_repo
+from syncpoint.forums.models import Forum
 from syncpoint.insights.analyses import Analyses
 from syncpoint.products.slo import statuses_by_product
 from syncpoint.scrum_of_scrums import repository as repo
@@ -36,7 +38,6 @@ from syncpoint.scrum_of_scrums.agenda_sources import (
     integration_candidates,
     research_candidates,
 )
-from syncpoint.scrum_of_scrums.models import Forum
 from syncpoint.scrum_of_scrums.refinement import refinement_candidates, unrefined_in
 
 MAX_HORIZON_DAYS = 180
@@ -60,7 +61,7 @@ async def load_agenda_data(
     the analysis of `day` comes from `analyses`, the request's component, when given)."""
     if not 0 <= horizon_days <= MAX_HORIZON_DAYS:
         raise DomainError(f"horizonDays must be 0..{MAX_HORIZON_DAYS}.", field="horizonDays")
-    forest = await repo.load_forest(session)
+    forest = await forums_repo.load_forest(session)
     forum = forest.forums.get(forum_id)
     if forum is None:
         raise NotFoundError(f"Forum {forum_id} does not exist or is archived.", field="forumId")

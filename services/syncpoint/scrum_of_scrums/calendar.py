@@ -15,7 +15,7 @@ from icalendar import Calendar, Event
 
 from syncpoint.cadence.calendar import SprintView
 from syncpoint.core.auth import read_policy
-from syncpoint.scrum_of_scrums.models import Forum
+from syncpoint.forums.models import Forum
 
 # The feeds are read operations (HTTP routes in calendar_routes.py); declared here, with the
 # GraphQL schema's imports, so the permission table always lists them.

@@ -19,7 +19,8 @@ from syncpoint.core.auth import Actor
 from syncpoint.core.clock import today
 from syncpoint.core.db import SerialSession
 from syncpoint.core.models import utcnow
-from syncpoint.scrum_of_scrums import repository as repo
+from syncpoint.forums import repository as forums_repo
+from syncpoint.forums.models import Forum
 from syncpoint.scrum_of_scrums.calendar import (
     FORUM_CALENDAR,
     MAX_WEEKS,
@@ -27,7 +28,6 @@ from syncpoint.scrum_of_scrums.calendar import (
     forum_ics,
     sprints_ics,
 )
-from syncpoint.scrum_of_scrums.models import Forum
 from syncpoint.teams import repository as teams_repo
 
 ICS = "text/calendar; charset=utf-8"
@@ -56,7 +56,7 @@ async def _forum_feed(session: SerialSession, forum_id: str, weeks: int) -> Resp
     forum = await session.get(Forum, ident) if ident is not None else None
     if forum is None or forum.archived_at is not None:
         raise Refused(404, f"Forum {forum_id} does not exist.", "NOT_FOUND")
-    members = (await repo.active_members_by_forum(session, [forum.id]))[0]
+    members = (await forums_repo.active_members_by_forum(session, [forum.id]))[0]
     teams = await teams_repo.teams_by_ids(session, [m.team_id for m in members])
     people = await teams_repo.people_by_ids(session, [forum.facilitator_id])
     names = ", ".join(sorted(t.name for t in teams if t is not None)) or "none yet"

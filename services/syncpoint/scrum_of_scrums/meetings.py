@@ -19,15 +19,15 @@ from syncpoint.core.errors import (
     require_found,
 )
 from syncpoint.core.models import utcnow
+from syncpoint.forums.access import require_facilitation
+from syncpoint.forums.models import Forum
 from syncpoint.insights.analyses import Analyses
 from syncpoint.scrum_of_scrums import repository as repo
-from syncpoint.scrum_of_scrums.access import require_facilitation
 from syncpoint.scrum_of_scrums.agenda_service import generate_agenda
 from syncpoint.scrum_of_scrums.models import (
     ActionItem,
     ActionItemStatus,
     Decision,
-    Forum,
     Meeting,
     MeetingNote,
 )

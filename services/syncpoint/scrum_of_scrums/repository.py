@@ -1,4 +1,5 @@
-"""Every query of the Scrum-of-Scrums context."""
+"""Every query of the Scrum-of-Scrums context: meetings, action items and what agendas read
+(the forum structure is queried in `syncpoint.forums.repository`)."""
 
 from __future__ import annotations
 
@@ -12,23 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from syncpoint.analysis.model import CLOSED_STATUSES, RESEARCH_KINDS
 from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.products.models import Product, ProductSubscription
-from syncpoint.scrum_of_scrums.forest import ForumForest
 from syncpoint.scrum_of_scrums.models import (
     ActionItem,
     ActionItemStatus,
     Decision,
-    Forum,
-    ForumMember,
     Meeting,
     MeetingNote,
 )
 from syncpoint.work.models import BacklogItem
-
-forums_by_ids = rows_by_ids(Forum)
-
-
-members_by_ids = rows_by_ids(ForumMember)
-
 
 meetings_by_ids = rows_by_ids(Meeting)
 
@@ -36,25 +28,9 @@ meetings_by_ids = rows_by_ids(Meeting)
 action_items_by_ids = rows_by_ids(ActionItem)
 
 
-active_members_by_forum = rows_by_parent(
-    ForumMember, "forum_id", ForumMember.id, where=lambda: [ForumMember.removed_on.is_(None)]
-)
-
-
-def forum_members_query(include_removed: bool) -> Select[Any]:
-    """Forum members (current ones unless `include_removed`), for the pages under forums."""
-    stmt = select(ForumMember)
-    return stmt if include_removed else stmt.where(ForumMember.removed_on.is_(None))
-
-
 def meetings_query() -> Select[Any]:
     """Every meeting, for the pages under forums."""
     return select(Meeting)
-
-
-children_by_forum = rows_by_parent(
-    Forum, "parent_id", Forum.name, Forum.id, where=lambda: [Forum.archived_at.is_(None)]
-)
 
 
 notes_by_meeting = rows_by_parent(MeetingNote, "meeting_id", MeetingNote.at, MeetingNote.id)
@@ -64,24 +40,6 @@ decisions_by_meeting = rows_by_parent(Decision, "meeting_id", Decision.id)
 
 
 action_items_by_meeting = rows_by_parent(ActionItem, "meeting_id", ActionItem.id)
-
-
-async def load_forest(session: AsyncSession) -> ForumForest:
-    """Every active forum and active member (two queries)."""
-    forums = await session.scalars(select(Forum).where(Forum.archived_at.is_(None)))
-    members = await session.scalars(
-        select(ForumMember).where(ForumMember.removed_on.is_(None)).order_by(ForumMember.id)
-    )
-    return ForumForest.of(list(forums), list(members))
-
-
-def forums_query(*, include_archived: bool, roots_only: bool) -> Select[Any]:
-    stmt = select(Forum)
-    if not include_archived:
-        stmt = stmt.where(Forum.archived_at.is_(None))
-    if roots_only:
-        stmt = stmt.where(Forum.parent_id.is_(None))
-    return stmt
 
 
 def action_items_query(
@@ -123,16 +81,6 @@ async def previous_meeting(session: AsyncSession, forum_id: int, before: date) -
 async def meeting_on(session: AsyncSession, forum_id: int, day: date) -> Meeting | None:
     return await session.scalar(
         select(Meeting).where(Meeting.forum_id == forum_id, Meeting.date == day)
-    )
-
-
-async def active_member(session: AsyncSession, forum_id: int, team_id: int) -> ForumMember | None:
-    return await session.scalar(
-        select(ForumMember).where(
-            ForumMember.forum_id == forum_id,
-            ForumMember.team_id == team_id,
-            ForumMember.removed_on.is_(None),
-        )
     )
 
 

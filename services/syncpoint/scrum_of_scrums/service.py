@@ -25,9 +25,9 @@ from syncpoint.core.errors import (
 )
 from syncpoint.core.models import utcnow
 from syncpoint.core.validation_inputs import time_zone
-from syncpoint.scrum_of_scrums import repository as repo
-from syncpoint.scrum_of_scrums.access import require_facilitation
-from syncpoint.scrum_of_scrums.models import Forum, ForumMember, Weekday
+from syncpoint.forums import repository as forums_repo
+from syncpoint.forums.access import require_facilitation
+from syncpoint.forums.models import Forum, ForumMember, Weekday
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.models import Person, Team
 
@@ -132,7 +132,7 @@ async def _check_parent(session: AsyncSession, forum_id: int | None, parent_id: 
         raise DomainError(
             "A forum cannot be its own parent.", field="parentId", code=ErrorCode.SELF_REFERENCE
         )
-    forest = await repo.load_forest(session)
+    forest = await forums_repo.load_forest(session)
     if any(f.id == forum_id for f in forest.chain(parent_id)):
         raise DomainError(
             "A forum cannot move under a forum below it (the parent chain would loop).",
@@ -273,7 +273,7 @@ async def add_member(
     forum = await live_forum(session, forum_id, "forumId")
     require_facilitation(actor, ADD_FORUM_MEMBER, forum)
     await _check_member(session, spec, "input")
-    if await repo.active_member(session, forum.id, spec.team_id) is not None:
+    if await forums_repo.active_member(session, forum.id, spec.team_id) is not None:
         raise DuplicateError("The team is a member of this forum already.", field="teamId")
     member = ForumMember(
         forum_id=forum.id,

@@ -27,8 +27,8 @@ from syncpoint.core.errors import DomainError
 from syncpoint.core.ids import decode_id, decode_ids, decode_optional
 from syncpoint.core.models import utcnow
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate, paginate_list
+from syncpoint.forums import repository as forums_repo
 from syncpoint.insights.analyses import analyses_of
-from syncpoint.scrum_of_scrums import repository as forums_repo
 
 BLOCKERS, BLOCKER = read_policy("blockers"), read_policy("blocker")
 

@@ -20,7 +20,7 @@ from syncpoint.core.errors import ErrorCode, NotFoundError, SyncpointError
 from syncpoint.core.ids import decode_id
 from syncpoint.events.messages import BlockerEventMessage
 from syncpoint.events.websocket import SubscriptionContext
-from syncpoint.scrum_of_scrums import repository as forums_repo
+from syncpoint.forums import repository as forums_repo
 
 BLOCKER_EVENTS = read_policy("blockerEvents")
 

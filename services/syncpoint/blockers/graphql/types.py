@@ -45,7 +45,7 @@ async def _person(info: Info, person_id: int | None) -> PersonType | None:
 async def _forum(info: Info, forum_id: int | None) -> Any:
     if forum_id is None:
         return None
-    from syncpoint.scrum_of_scrums import repository as forums_repo
+    from syncpoint.forums import repository as forums_repo
     from syncpoint.scrum_of_scrums.graphql.types import ForumType
 
     row = await info.context.loaders.load(forums_repo.forums_by_ids, forum_id)

@@ -9,8 +9,9 @@ from strawberry import relay
 
 from syncpoint.core.errors import UserError
 from syncpoint.core.inputs import optional, ref
+from syncpoint.dependencies.graphql.requests import ProductRequestType
 from syncpoint.products import models
-from syncpoint.products.graphql.ops_types import ComputeReservationType, ProductRequestType
+from syncpoint.products.graphql.ops_types import ComputeReservationType
 from syncpoint.products.graphql.sla_types import (
     BudgetingMethod,
     IndicatorKind,

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 import strawberry
 from strawberry import relay
 
-from syncpoint.core.db import SerialSession
 from syncpoint.core.mutations import Call, mutation
-from syncpoint.dependencies.models import Dependency
+from syncpoint.dependencies.graphql import requests as product_requests
+from syncpoint.dependencies.graphql.requests import ProductRequestType
 from syncpoint.products import common, compute, service, sla, slo
 from syncpoint.products import models as m
 from syncpoint.products.graphql import inputs as i
-from syncpoint.products.graphql.ops_types import ProductRequestType
 from syncpoint.products.graphql.sla_types import ObjectiveComplianceType
 from syncpoint.products.objectives import ObjectiveDraft, Turnaround
 from syncpoint.work.models import BacklogItem
@@ -53,12 +52,6 @@ def _recorded(result: slo.RecordResult) -> i.MeasurementsRecorded:
         raised_blocker_ids=_blocker_ids(evaluation.raised),
         resolved_blocker_ids=_blocker_ids(evaluation.resolved),
     )
-
-
-async def _request_type(session: SerialSession, row: m.ProductRequest) -> ProductRequestType:
-    dependency = await session.get(Dependency, row.dependency_id)
-    assert dependency is not None  # a request's dependency is kept with it (foreign key)
-    return ProductRequestType.of(dependency, row)
 
 
 def _as_is(value: ProductRequestType) -> ProductRequestType:
@@ -134,17 +127,15 @@ class ProductsMutation:
 
     @mutation(common.TRIAGE_REQUEST, payload=i.ProductRequestPayload, convert=_as_is)
     async def triage_request(call: Call[i.RequestActionInput]) -> ProductRequestType:
-        row = await service.triage_request(
+        return await product_requests.triage(
             call.session, call.actor, call.fields["dependency_id"], call.input.note
         )
-        return await _request_type(call.session, row)
 
     @mutation(common.DELIVER_REQUEST, payload=i.ProductRequestPayload, convert=_as_is)
     async def deliver_request(call: Call[i.RequestActionInput]) -> ProductRequestType:
-        row = await service.deliver_request(
+        return await product_requests.deliver(
             call.session, call.actor, call.fields["dependency_id"], call.input.note
         )
-        return await _request_type(call.session, row)
 
     @mutation(
         common.RECORD_MEASUREMENTS,

@@ -1,39 +1,25 @@
-"""GraphQL types of what consumers do with a product: requests, compute reservations, contention."""
+"""GraphQL types of what consumers do with a product: compute reservations, contention (its
+requests are dependencies on it: dependencies/graphql/requests.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from datetime import datetime
 
 import strawberry
 from strawberry import relay
 
 from syncpoint.analysis.contention import ContentionWindow
-from syncpoint.core.clock import today
 from syncpoint.core.context import Info
-from syncpoint.core.nodes import LoadedNode, node_ints
-from syncpoint.dependencies import repository as dependencies_repo
-from syncpoint.dependencies.models import Dependency
+from syncpoint.core.nodes import LoadedNode
 from syncpoint.products import models
 from syncpoint.products import repository as repo
 from syncpoint.products.compute import contention_by_reservation
-from syncpoint.products.turnaround import turnaround_batch
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import TeamType
 from syncpoint.work import repository as work_repo
 from syncpoint.work.graphql.types import BacklogItemType
 
-if TYPE_CHECKING:
-    from syncpoint.dependencies.graphql.types import DependencyNode
-
-DependencyRef = Annotated["DependencyNode", strawberry.lazy("syncpoint.dependencies.graphql.types")]
 ReservationStatus = strawberry.enum(models.ReservationStatus, name="ReservationStatus")
-RequestState = strawberry.enum(
-    repo.RequestState,
-    name="ProductRequestState",
-    description="NEW: not triaged yet; TRIAGED: acknowledged, not delivered; DELIVERED.",
-)
 
 
 async def _item(info: Info, item_id: int) -> BacklogItemType:
@@ -46,92 +32,6 @@ async def _team(info: Info, team_id: int) -> TeamType:
     return TeamType.from_model(
         await info.context.loaders.referenced(teams_repo.teams_by_ids, team_id)
     )
-
-
-@strawberry.type(
-    name="ProductRequest",
-    description="A consumer item's dependency on the product, with its triage and delivery. "
-    "Its id is the dependency's number under the ProductRequest type.",
-)
-class ProductRequestType(relay.Node):
-    id: relay.NodeID[int]
-    requested_at: datetime
-    needed_by: date | None
-    description: str
-    triaged_at: datetime | None
-    triage_note: str
-    delivered_at: datetime | None
-    delivery_note: str
-    consumer_item_id: strawberry.Private[int]
-    product_id: strawberry.Private[int]
-
-    @classmethod
-    def of(cls, dep: Dependency, row: models.ProductRequest | None) -> ProductRequestType:
-        return cls(
-            id=dep.id,
-            requested_at=dep.created_at,
-            needed_by=dep.needed_by,
-            description=dep.description,
-            triaged_at=row.triaged_at if row else None,
-            triage_note=row.triage_note if row else "",
-            delivered_at=row.delivered_at if row else None,
-            delivery_note=row.delivery_note if row else "",
-            consumer_item_id=dep.consumer_item_id,
-            product_id=dep.provider_product_id or 0,
-        )
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ProductRequestType | None]:
-        loaders = info.context.loaders
-        deps = await loaders.load_many(dependencies_repo.dependencies_by_ids, node_ints(node_ids))
-        found = [d if d is not None and d.provider_product_id else None for d in deps]
-        ids = [d.id for d in found if d is not None]
-        found_rows = await loaders.load_many(repo.request_rows_by_dependency, ids)
-        rows = dict(zip(ids, found_rows, strict=True))
-        return [cls.of(d, rows.get(d.id)) if d is not None else None for d in found]
-
-    @strawberry.field(description="The dependency that carries this request.")
-    async def dependency(self, info: Info) -> DependencyRef:
-        from syncpoint.dependencies.graphql.types import DependencyNode
-
-        row = await info.context.loaders.referenced(dependencies_repo.dependencies_by_ids, self.id)
-        return DependencyNode.from_model(row)
-
-    @strawberry.field
-    def state(self) -> RequestState:  # type: ignore[valid-type]
-        if self.delivered_at is not None:
-            return repo.RequestState.DELIVERED
-        if self.triaged_at is not None:
-            return repo.RequestState.TRIAGED
-        return repo.RequestState.NEW
-
-    @strawberry.field
-    async def consumer_item(self, info: Info) -> BacklogItemType:
-        return await _item(info, self.consumer_item_id)
-
-    @strawberry.field
-    async def consumer_team(self, info: Info) -> TeamType:
-        item = await info.context.loaders.referenced(work_repo.items_by_ids, self.consumer_item_id)
-        return await _team(info, item.team_id)
-
-    @strawberry.field(description="Triage due date under the current SLA (null: no promise).")
-    async def triage_due_on(self, info: Info) -> date | None:
-        sla = await info.context.loaders.load(repo.current_sla_by_product, self.product_id)
-        if sla is None or sla.triage_days is None:
-            return None
-        return self.requested_at.date() + timedelta(days=sla.triage_days)
-
-    @strawberry.field(description="Delivery due date under the current turnaround promise.")
-    async def delivery_due_on(self, info: Info) -> date | None:
-        days = await info.context.loaders.load(turnaround_batch, self.product_id)
-        return None if days is None else self.requested_at.date() + timedelta(days=days)
-
-    @strawberry.field(description="Not delivered and past its delivery due date on asOf.")
-    async def is_overdue(self, info: Info, as_of: date | None = None) -> bool:
-        due = await self.delivery_due_on(info)
-        return self.delivered_at is None and due is not None and (as_of or today()) > due
 
 
 @strawberry.type(name="ComputeReservation", description="Units of a COMPUTE product reserved.")

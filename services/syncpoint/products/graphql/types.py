@@ -13,16 +13,15 @@ from syncpoint.core.loaders import NestedPage
 from syncpoint.core.models import utcnow
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey
-from syncpoint.dependencies.models import Dependency
+from syncpoint.dependencies.graphql.requests import (
+    ProductRequestType,
+    RequestState,
+    requests_page,
+)
 from syncpoint.products import models
 from syncpoint.products import repository as repo
 from syncpoint.products.compute import contention
-from syncpoint.products.graphql.ops_types import (
-    ComputeReservationType,
-    ContentionWindowType,
-    ProductRequestType,
-    RequestState,
-)
+from syncpoint.products.graphql.ops_types import ComputeReservationType, ContentionWindowType
 from syncpoint.products.graphql.sla_types import (
     ObjectiveComplianceType,
     SlaVersionType,
@@ -192,14 +191,7 @@ class ProductType(LoadedNode, relay.Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[ProductRequestType]:
-        ctx = info.context
-        args = PageArgs(first, after, last, before)
-        page = await PRODUCT_REQUESTS.page(info, self.id, args, tuple(states) if states else None)
-        deps = [edge.node for edge in page.edges]
-        rows = await ctx.loaders.load_many(repo.request_rows_by_dependency, [d.id for d in deps])
-        for edge, row in zip(page.edges, rows, strict=True):
-            edge.node = ProductRequestType.of(edge.node, row)
-        return page
+        return await requests_page(info, self.id, PageArgs(first, after, last, before), states)
 
     @strawberry.field(description="Compliance of each current objective at `at` (default now).")
     async def compliance(
@@ -261,12 +253,6 @@ PRODUCT_BACKLOG = NestedPage(
     BacklogItem.product_id,
     [SortKey(repo.backlog_priority(), descending=True), SortKey(BacklogItem.id)],
     BacklogItemType.from_model,
-)
-PRODUCT_REQUESTS = NestedPage(
-    repo.requests_query,
-    Dependency.provider_product_id,
-    [SortKey(Dependency.created_at), SortKey(Dependency.id)],
-    lambda dep: dep,  # made into ProductRequestType with its request row by the field
 )
 RESERVATIONS = NestedPage(
     repo.reservations_query,

@@ -9,6 +9,7 @@ import strawberry
 from syncpoint.core.errors import Problems
 from syncpoint.core.inputs import read_input
 from syncpoint.core.mutations import Call, mutation
+from syncpoint.forums import models as forum_models
 from syncpoint.insights.analyses import analyses_of
 from syncpoint.scrum_of_scrums import meetings, models
 from syncpoint.scrum_of_scrums import service as svc
@@ -50,29 +51,31 @@ def _members(members: Sequence[ForumMemberInput]) -> list[svc.MemberSpec]:
 @strawberry.type
 class ScrumOfScrumsMutation:
     @mutation(svc.CREATE_FORUM, payload=ForumPayload)
-    async def create_forum(call: Call[CreateForumInput]) -> models.Forum:
+    async def create_forum(call: Call[CreateForumInput]) -> forum_models.Forum:
         values = dict(call.fields)
         values["members"] = _members(call.input.members)
         return await svc.create_forum(call.session, call.actor, **values)
 
     @mutation(svc.UPDATE_FORUM, payload=ForumPayload)
-    async def update_forum(call: Call[UpdateForumInput]) -> models.Forum:
+    async def update_forum(call: Call[UpdateForumInput]) -> forum_models.Forum:
         return await svc.update_forum(
             call.session, call.actor, call.id, call.input.version, call.changes
         )
 
     @mutation(svc.ARCHIVE_FORUM, payload=ForumPayload)
-    async def archive_forum(call: Call[ArchiveForumInput]) -> models.Forum:
+    async def archive_forum(call: Call[ArchiveForumInput]) -> forum_models.Forum:
         return await svc.archive_forum(call.session, call.actor, call.id, call.input.version)
 
     @mutation(svc.ADD_FORUM_MEMBER, payload=ForumMemberPayload)
-    async def add_forum_member(call: Call[AddForumMemberInput]) -> models.ForumMember:
+    async def add_forum_member(call: Call[AddForumMemberInput]) -> forum_models.ForumMember:
         f = call.fields
         spec = svc.MemberSpec(f["team_id"], f["representative_id"])
         return await svc.add_member(call.session, call.actor, f["forum_id"], spec)
 
     @mutation(svc.CHANGE_REPRESENTATIVE, payload=ForumMemberPayload)
-    async def change_representative(call: Call[ChangeRepresentativeInput]) -> models.ForumMember:
+    async def change_representative(
+        call: Call[ChangeRepresentativeInput],
+    ) -> forum_models.ForumMember:
         return await svc.change_representative(
             call.session,
             call.actor,
@@ -82,7 +85,7 @@ class ScrumOfScrumsMutation:
         )
 
     @mutation(svc.REMOVE_FORUM_MEMBER, payload=ForumMemberPayload)
-    async def remove_forum_member(call: Call[RemoveForumMemberInput]) -> models.ForumMember:
+    async def remove_forum_member(call: Call[RemoveForumMemberInput]) -> forum_models.ForumMember:
         return await svc.remove_member(
             call.session, call.actor, call.id, call.input.version, call.input.removed_on
         )

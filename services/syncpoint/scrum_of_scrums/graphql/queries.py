@@ -13,6 +13,8 @@ from syncpoint.core.clock import today
 from syncpoint.core.context import Info
 from syncpoint.core.ids import decode_id, decode_optional
 from syncpoint.core.pagination import Connection, PageArgs, SortKey, paginate
+from syncpoint.forums import models as forum_models
+from syncpoint.forums import repository as forums_repo
 from syncpoint.insights.analyses import analyses_of
 from syncpoint.scrum_of_scrums import models
 from syncpoint.scrum_of_scrums import repository as repo
@@ -50,8 +52,8 @@ class ScrumOfScrumsQuery:
         ctx = info.context
         return await paginate(
             ctx.session,
-            repo.forums_query(include_archived=include_archived, roots_only=roots_only),
-            [SortKey(models.Forum.name), SortKey(models.Forum.id)],
+            forums_repo.forums_query(include_archived=include_archived, roots_only=roots_only),
+            [SortKey(forum_models.Forum.name), SortKey(forum_models.Forum.id)],
             PageArgs(first, after, last, before),
             ForumType.from_model,
             max_page=ctx.settings.max_page_size,
@@ -59,7 +61,7 @@ class ScrumOfScrumsQuery:
 
     @strawberry.field(permission_classes=[allowed(FORUM)])
     async def forum(self, info: Info, id: relay.GlobalID) -> ForumType | None:
-        row = await info.context.loaders.load(repo.forums_by_ids, decode_id(id, "Forum"))
+        row = await info.context.loaders.load(forums_repo.forums_by_ids, decode_id(id, "Forum"))
         return ForumType.from_model(row) if row else None
 
     @strawberry.field(

@@ -14,6 +14,8 @@ from syncpoint.core.context import Info
 from syncpoint.core.loaders import NestedPage
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey
+from syncpoint.forums import models as forum_models
+from syncpoint.forums import repository as forums_repo
 from syncpoint.scrum_of_scrums import models
 from syncpoint.scrum_of_scrums import repository as repo
 from syncpoint.scrum_of_scrums.calendar import upcoming_meetings
@@ -21,7 +23,7 @@ from syncpoint.scrum_of_scrums.graphql.agenda_types import AgendaType
 from syncpoint.teams import repository as teams_repo
 from syncpoint.teams.graphql.types import AuditEntryRef, PersonType, TeamType, audit_history
 
-Weekday = strawberry.enum(models.Weekday, name="Weekday")
+Weekday = strawberry.enum(forum_models.Weekday, name="Weekday")
 ActionItemStatus = strawberry.enum(models.ActionItemStatus, name="ActionItemStatus")
 
 
@@ -35,7 +37,7 @@ async def _person(info: Info, person_id: int | None) -> PersonType | None:
 async def _forum(info: Info, forum_id: int | None) -> ForumType | None:
     if forum_id is None:
         return None
-    row = await info.context.loaders.load(repo.forums_by_ids, forum_id)
+    row = await info.context.loaders.load(forums_repo.forums_by_ids, forum_id)
     return ForumType.from_model(row) if row else None
 
 
@@ -62,10 +64,10 @@ class ForumType(LoadedNode, relay.Node):
     version: int
     archived_at: datetime | None
     created_at: datetime
-    model: strawberry.Private[models.Forum]
+    model: strawberry.Private[forum_models.Forum]
 
     @classmethod
-    def from_model(cls, m: models.Forum) -> ForumType:
+    def from_model(cls, m: forum_models.Forum) -> ForumType:
         return cls(
             id=m.id,
             name=m.name,
@@ -80,7 +82,7 @@ class ForumType(LoadedNode, relay.Node):
             model=m,
         )
 
-    node_loader = repo.forums_by_ids
+    node_loader = forums_repo.forums_by_ids
 
     @strawberry.field(
         description="Every accepted change to it, newest first, from the audit log (ADMIN and "
@@ -101,7 +103,7 @@ class ForumType(LoadedNode, relay.Node):
 
     @strawberry.field(description="Live forums directly below.")
     async def children(self, info: Info) -> list[ForumType]:
-        rows = await info.context.loaders.load(repo.children_by_forum, self.id)
+        rows = await info.context.loaders.load(forums_repo.children_by_forum, self.id)
         return [ForumType.from_model(r) for r in rows]
 
     @strawberry.field(description="This forum and those above it: the escalation path upward.")
@@ -109,7 +111,7 @@ class ForumType(LoadedNode, relay.Node):
         path: list[ForumType] = []
         current: int | None = self.id
         while current is not None and all(f.id != current for f in path):
-            row = await info.context.loaders.load(repo.forums_by_ids, current)
+            row = await info.context.loaders.load(forums_repo.forums_by_ids, current)
             if row is None or row.archived_at is not None:
                 break
             path.append(ForumType.from_model(row))
@@ -157,15 +159,15 @@ class ForumMemberType(LoadedNode, relay.Node):
     added_on: date
     removed_on: date | None
     version: int
-    model: strawberry.Private[models.ForumMember]
+    model: strawberry.Private[forum_models.ForumMember]
 
     @classmethod
-    def from_model(cls, m: models.ForumMember) -> ForumMemberType:
+    def from_model(cls, m: forum_models.ForumMember) -> ForumMemberType:
         return cls(
             id=m.id, added_on=m.added_on, removed_on=m.removed_on, version=m.version, model=m
         )
 
-    node_loader = repo.members_by_ids
+    node_loader = forums_repo.members_by_ids
 
     @strawberry.field
     async def team(self, info: Info) -> TeamType:
@@ -331,9 +333,9 @@ class ActionItemType(LoadedNode, relay.Node):
 
 # Nested pages: one statement for every forum's page (see core.loaders.NestedPage).
 FORUM_MEMBERS = NestedPage(
-    repo.forum_members_query,
-    models.ForumMember.forum_id,
-    [SortKey(models.ForumMember.id)],
+    forums_repo.forum_members_query,
+    forum_models.ForumMember.forum_id,
+    [SortKey(forum_models.ForumMember.id)],
     ForumMemberType.from_model,
 )
 FORUM_MEETINGS = NestedPage(

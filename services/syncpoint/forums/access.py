@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.core.auth import Access, Actor, Role
 from syncpoint.core.errors import PermissionDenied
-from syncpoint.scrum_of_scrums import repository as repo
-from syncpoint.scrum_of_scrums.forest import ForumForest
-from syncpoint.scrum_of_scrums.models import Forum
+from syncpoint.forums import repository as repo
+from syncpoint.forums.forest import ForumForest
+from syncpoint.forums.models import Forum
 
 
 def _refuse(actor: Actor, operation: str, what: str) -> PermissionDenied:

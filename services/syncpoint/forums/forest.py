@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from syncpoint.scrum_of_scrums.models import Forum, ForumMember
+from syncpoint.forums.models import Forum, ForumMember
 
 
 @dataclass

@@ -49,9 +49,9 @@ def evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real, real_incremental = result.evaluate, result.reevaluate
 
-    def counting(inp: Any) -> Any:
+    def counting(*args: Any) -> Any:
         calls.append(threading.get_ident())
-        return real(inp)
+        return real(*args)
 
     def counting_incremental(*args: Any) -> Any:
         calls.append(threading.get_ident())

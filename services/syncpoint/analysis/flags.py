@@ -192,13 +192,14 @@ def _team_cycle_flag(inp: AnalysisInput, cycle: list[Any]) -> Flag:
     )
 
 
-def evaluate(inp: AnalysisInput) -> list[Flag]:
-    """Every flag of every rule, most severe first with a deterministic tie-break."""
+def evaluate(inp: AnalysisInput, items: nx.DiGraph | None = None) -> list[Flag]:
+    """Every flag of every rule, most severe first with a deterministic tie-break (`items`: the
+    item graph of `inp`, when the caller already built it)."""
     flags: list[Flag] = []
     for dep in inp.dependencies:
         flags.extend(dependency_flags(inp, dep))
     for ip in inp.integration_points:
         flags.extend(integration_flags(inp, ip))
     flags.extend(overrun_flags(inp))
-    flags.extend(cycle_flags(inp))
+    flags.extend(cycle_flags(inp, items))
     return sort_flags(flags)

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
+
 from syncpoint.analysis.dependency_rules import dependency_flags
 from syncpoint.analysis.flag_types import FlagCode, flag_sort_key, sort_flags
 from syncpoint.analysis.flags import Flag, SubjectKind, _interaction_overrun, _item_overrun
@@ -100,9 +102,14 @@ def _touching(inp: AnalysisInput, item_ids: frozenset[int]) -> set[int]:
 
 
 def reevaluate(
-    old_inp: AnalysisInput, old_flags: list[Flag], new_inp: AnalysisInput, change: Changes
+    old_inp: AnalysisInput,
+    old_flags: list[Flag],
+    new_inp: AnalysisInput,
+    change: Changes,
+    items: nx.DiGraph | None = None,
 ) -> list[Flag]:
-    """The flags of ``new_inp``, equal to ``evaluate(new_inp)``, from those of ``old_inp``."""
+    """The flags of ``new_inp``, equal to ``evaluate(new_inp)``, from those of ``old_inp``
+    (`items`: the item graph of `new_inp`, when the caller already built it)."""
     if change.empty:
         return list(old_flags)
     deps = set(change.dependency_ids)
@@ -151,7 +158,7 @@ def reevaluate(
             f for i in new_inp.interactions if (f := _interaction_overrun(new_inp, i)) is not None
         )
     if change.graph:
-        flags.extend(all_cycle_flags(new_inp))
+        flags.extend(all_cycle_flags(new_inp, items))
     if len(flags) > len(kept) // 8:
         return sort_flags([*kept, *flags])
     for flag in sort_flags(flags):  # few: insert each in order instead of sorting them all

@@ -12,6 +12,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import networkx as nx
 from strawberry import relay
@@ -32,11 +33,13 @@ from syncpoint.analysis.graph import (
     DependencyMap,
     MapLevel,
     PathStep,
+    betweenness_of,
     blast_radius,
     critical_path,
     dependency_flag_codes,
     dependency_map,
     item_graph,
+    team_graph,
 )
 from syncpoint.analysis.incremental import changes, reevaluate
 from syncpoint.analysis.model import AnalysisInput, DependencyInfo, IntegrationPointInfo
@@ -107,6 +110,26 @@ class Analysis:
         """Item graph of open dependencies (provider -> consumer), built once."""
         return item_graph(self.inp)
 
+    @cached_property
+    def team_graph(self) -> nx.DiGraph:
+        """Team graph of open dependencies with counts and flag codes, built once (the map of
+        the whole organisation and every team-filtered map read it)."""
+        return team_graph(self.inp, self.flags)
+
+    @cached_property
+    def betweenness(self) -> dict[Any, float]:
+        """Betweenness of every team in `team_graph` (the bottlenecks' tie-break)."""
+        return betweenness_of(self.team_graph)
+
+    def inherit_structure(self, previous: Analysis) -> None:
+        """Take the graphs of `previous` (an earlier version whose change left the dependency
+        graph as it was: no dependency, item status, team or title changed), instead of
+        building them again. The team graph carries counts by flag, so only its betweenness
+        is taken."""
+        self.__dict__["item_graph"] = previous.item_graph
+        if "betweenness" in previous.__dict__:
+            self.__dict__["betweenness"] = previous.__dict__["betweenness"]
+
     def teams_in_groups(self, group_ids: Iterable[int]) -> frozenset[int]:
         """Ids of the teams belonging to any of the groups."""
         wanted = set(group_ids)
@@ -167,11 +190,20 @@ class Analysis:
     def dependency_map(self, level: MapLevel, flt: MapFilter) -> DependencyMap:
         """The map at team or item level over the dependencies the filter keeps."""
         inp = self.inp
+        team_ids = sorted(flt.team_ids) if flt.team_ids is not None else None
         if flt.start is not None or flt.end is not None or flt.codes is not None:
             kept = tuple(d for d in inp.dependencies if self._keeps(d, flt))
-            inp = replace(inp, dependencies=kept)
-        team_ids = sorted(flt.team_ids) if flt.team_ids is not None else None
-        return dependency_map(inp, self.flags, level, team_ids)
+            return dependency_map(replace(inp, dependencies=kept), self.flags, level, team_ids)
+        # Every dependency kept: the graphs built once for this analysis are the map's.
+        return dependency_map(
+            inp,
+            self.flags,
+            level,
+            team_ids,
+            teams=self.team_graph,
+            items=self.item_graph,
+            betweenness=self.betweenness,
+        )
 
     def team_edge_severity(self) -> dict[tuple[int, int], Severity]:
         """Severity of the worst flag raised on the open dependencies of each (provider team,
@@ -262,5 +294,15 @@ def analyse(inp: AnalysisInput, previous: Analysis | None = None) -> Analysis:
     if previous is not None:
         change = changes(previous.inp, inp)
         if change is not None:
-            return Analysis(inp, reevaluate(previous.inp, previous.flags, inp, change)).prepare()
-    return Analysis(inp, evaluate(inp)).prepare()
+            graph = item_graph(inp) if change.graph else previous.item_graph
+            found = Analysis(inp, reevaluate(previous.inp, previous.flags, inp, change, graph))
+            if change.graph:
+                found.__dict__["item_graph"] = graph
+            else:
+                found.inherit_structure(previous)
+            return found.prepare()
+    # The item graph is built once: the cycle rule and every later question read it.
+    graph = item_graph(inp)
+    found = Analysis(inp, evaluate(inp, graph))
+    found.__dict__["item_graph"] = graph
+    return found.prepare()

@@ -21,14 +21,19 @@ from syncpoint.analysis.graph import (
 )
 from syncpoint.analysis.incremental import changes, reevaluate
 from syncpoint.analysis.model import AnalysisInput
+from syncpoint.core.collector import tune_collector
+from syncpoint.core.settings import Settings
 
 BLAST_SAMPLES = 100
 PATH_SAMPLES = 20
 GIB_IN_MIB = 1024
+PRODUCTION_GC_THRESHOLD = Settings(environment="production").collector_threshold
 
 
 def run(size: Size = Size()) -> list[Row]:
-    """Time every analysis on the synthetic organisation, then measure peak memory."""
+    """Time every analysis on the synthetic organisation, then measure peak memory (with the
+    garbage collector tuned as `syncpoint serve` tunes it in production)."""
+    tune_collector(PRODUCTION_GC_THRESHOLD)
     inp, build_s = timed(lambda: build(size))
     flags, evaluate_s = timed(lambda: evaluate(inp))
     team_map, team_map_s = timed(lambda: dependency_map(inp, flags, "TEAM"))

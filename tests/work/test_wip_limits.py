@@ -5,17 +5,21 @@ with the items behind it, from the items' status history."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from syncpoint.core.auth import Role
 from syncpoint.core.clock import today
+from syncpoint.quality import wip
 from syncpoint.teams.models import Framework, MembershipRole
+from syncpoint.work import checklists
 from syncpoint.work import service as work_svc
 from syncpoint.work.history import record_change
-from syncpoint.work.models import ItemChange, ItemStatus
+from syncpoint.work.models import BacklogItem, ChecklistKind, ItemChange, ItemStatus
 from tests.support.factories import ADMIN, make_member, make_team
+from tests.support.live import client, issue_token, live_app, live_url  # noqa: F401
 from tests.support.work_factories import gid, make_item
 
 SET = """
@@ -194,6 +198,90 @@ async def test_an_enforced_limit_refuses_and_a_lead_overrides_it_with_a_reason(a
     # a status without a limit is not held back
     done = await api.gql(STATUS, _move(first, "DONE", version=2, note="shipped"))
     assert done["changeItemStatus"]["errors"] == []
+
+
+OVERRIDE_GATE = """
+mutation($input: OverrideQualityGateInput!) {
+  overrideQualityGate(input: $input) { item { status } errors { field code } }
+}"""
+
+SET_GATE = """
+mutation($input: SetQualityGateInput!) { setQualityGate(input: $input) { errors { code } } }"""
+
+
+async def test_a_leads_gate_override_to_ready_passes_the_limit_with_its_reason(api, session):
+    # given READY holding its enforced limit of one, and an enforced DoR the next item lacks
+    team = await make_team(session, framework=Framework.HYBRID)
+    owner = await make_member(session, team, MembershipRole.SCRUM_MASTER)
+    first, second = await make_item(session, team), await make_item(session, team)
+    await api.login(Role.ADMIN)
+    await _set(api, team, [{"status": "READY", "limit": 1, "enforced": True}])
+    assert (await api.gql(STATUS, _move(first, "READY")))["changeItemStatus"]["errors"] == []
+    await checklists.create_check(
+        session, ADMIN, team_id=team.id, kind=ChecklistKind.READY, text="Labels audited"
+    )
+    gate = {"teamId": gid("Team", team.id), "kind": "READY", "enforced": True}
+    assert (await api.gql(SET_GATE, {"input": gate}))["setQualityGate"]["errors"] == []
+
+    # when the Scrum master overrides the gate to set the second item READY
+    await api.login(Role.TEAM_MEMBER, owner.id)
+    reason = "Audit is booked for Monday"
+    override = {
+        "itemId": gid("BacklogItem", second.id),
+        "version": 1,
+        "action": "READY",
+        "reason": reason,
+    }
+    answer = (await api.gql(OVERRIDE_GATE, {"input": override}))["overrideQualityGate"]
+
+    # then it passes both, and the history keeps the reason for each
+    assert answer == {"item": {"status": "READY"}, "errors": []}
+    history = await api.gql(HISTORY, {"key": second.key})
+    rows = [e["node"] for e in history["backlogItem"]["history"]["edges"]]
+    assert {"field": "wipLimitOverride", "newValue": "READY: 2 of 1", "note": reason} in rows
+    assert [r["note"] for r in rows if r["field"] == "qualityGateOverride"] == [reason]
+
+
+MOVERS = 6
+
+
+async def test_concurrent_moves_never_pass_an_enforced_limit(live_url):  # noqa: F811
+    # given a committed Kanban team allowing 2 items IN_PROGRESS (enforced) and 6 items
+    async with live_app(live_url) as (app, _engine):
+        async with app.state.sessionmaker() as session:
+            team = await make_team(session, framework=Framework.KANBAN)
+            items = [await make_item(session, team) for _ in range(MOVERS)]
+            await wip.set_limits(
+                session,
+                ADMIN,
+                team_id=team.id,
+                limits=[wip.LimitSpec("IN_PROGRESS", 2, enforced=True)],
+            )
+            await session.commit()
+        token = await issue_token(app, Role.ADMIN)
+        clients = [client(app, token) for _ in items]
+
+        # when 6 clients start one item each at the same time
+        async def start(i: int) -> dict:
+            body = {"query": STATUS, "variables": _move(items[i], "IN_PROGRESS")}
+            response = await clients[i].post("/graphql", json=body)
+            return dict(response.json()["data"]["changeItemStatus"])
+
+        try:
+            results = await asyncio.gather(*(start(i) for i in range(MOVERS)))
+        finally:
+            await asyncio.gather(*(c.aclose() for c in clients))
+
+        # then exactly 2 got in, the others were refused, and the team holds 2
+        codes = sorted(e["code"] for r in results for e in r["errors"])
+        assert codes == ["WIP_LIMIT_REACHED"] * (MOVERS - 2), results
+        async with app.state.sessionmaker() as session:
+            started = await session.scalar(
+                select(func.count())
+                .select_from(BacklogItem)
+                .where(BacklogItem.team_id == team.id, BacklogItem.status == ItemStatus.IN_PROGRESS)
+            )
+        assert started == 2
 
 
 async def test_an_advisory_limit_lets_the_item_through_with_a_warning(api, session):

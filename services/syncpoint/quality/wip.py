@@ -5,7 +5,9 @@ the same people may). Moving an item into a status at its limit is refused when 
 enforced (WIP_LIMIT_REACHED), unless the team's product owner or Scrum master (or an admin)
 gives `wipLimitOverrideReason`, kept in the item's history; an advisory limit lets it through
 and `changeItemStatus` answers a warning. Like the gates, a before-hook of the mutation
-pipeline on `changeItemStatus`, so the work service stays as it was.
+pipeline on `changeItemStatus` (and on a lead's `overrideQualityGate` to READY, whose reason
+passes the limit too), so the work service stays as it was; the limit's row is locked while
+the count is read, so concurrent moves never pass an enforced limit together.
 
 The retrospective reads, from the items' status history, how long each status held more items
 than its limit (`stays`, then analysis.wip).
@@ -25,10 +27,10 @@ from syncpoint.core.auth import Actor, policy
 from syncpoint.core.errors import DomainError, ErrorCode, Problems
 from syncpoint.core.loaders import rows_by_parent
 from syncpoint.core.mutations import MutationEvent, before_mutation
-from syncpoint.quality.gates import require_lead
+from syncpoint.quality.gates import OVERRIDE_GATE, require_lead
 from syncpoint.teams.models import Framework, Team
 from syncpoint.work import service as work
-from syncpoint.work.gate_models import WipLimit
+from syncpoint.work.gate_models import GateAction, WipLimit
 from syncpoint.work.history import record_change
 from syncpoint.work.models import BacklogItem, ItemChange, ItemStatus
 from syncpoint.work.service import TEAM_WORK, get_team
@@ -136,10 +138,14 @@ async def count_in(session: AsyncSession, team_id: int, status: ItemStatus) -> i
     return int(found or 0)
 
 
-async def _limit(session: AsyncSession, team_id: int, status: ItemStatus) -> WipLimit | None:
-    return await session.scalar(
-        select(WipLimit).where(WipLimit.team_id == team_id, WipLimit.status == status)
-    )
+async def _limit(
+    session: AsyncSession, team_id: int, status: ItemStatus, *, lock: bool = False
+) -> WipLimit | None:
+    """The team's limit on `status`; `lock` takes its row until the transaction ends, so
+    concurrent moves into the status count one after the other (PostgreSQL; SQLite's writers
+    already take the write lock up front)."""
+    stmt = select(WipLimit).where(WipLimit.team_id == team_id, WipLimit.status == status)
+    return await session.scalar(stmt.with_for_update() if lock else stmt)
 
 
 async def over_limit_warning(session: AsyncSession, item: BacklogItem) -> str | None:
@@ -158,27 +164,36 @@ async def over_limit_warning(session: AsyncSession, item: BacklogItem) -> str | 
     )
 
 
+def _move_of(event: MutationEvent) -> tuple[ItemStatus | None, int | None, str]:
+    """The status a mutation moves an item into, the item, and the reason to pass a limit:
+    `changeItemStatus`, or a lead's `overrideQualityGate` to READY (its reason passes both)."""
+    fields = event.fields
+    if event.operation == work.CHANGE_STATUS:
+        return fields.get("status"), fields.get("id"), fields.get("wip_limit_override_reason") or ""
+    if event.operation == OVERRIDE_GATE and fields.get("action") is GateAction.READY:
+        return ItemStatus.READY, fields.get("item_id"), fields.get("reason") or ""
+    return None, None, ""
+
+
 @before_mutation
 async def enforce_wip_limits(event: MutationEvent) -> None:
     """Refuse moving an item into a status at its enforced limit, unless a lead gives a reason
     (then kept in the item's history)."""
-    if event.operation != work.CHANGE_STATUS:
-        return
-    status, item_id = event.fields.get("status"), event.fields.get("id")
+    status, item_id, reason = _move_of(event)
     if status not in LIMITED or item_id is None:
         return
     item = await event.session.get(BacklogItem, item_id)
     if item is None or item.status is status or item.status is ItemStatus.BLOCKED:
         return  # the service reports a missing item, a BLOCKED one, or no transition at all
-    limit = await _limit(event.session, item.team_id, status)
+    event.actor.require_team(event.operation, item.team_id)
+    limit = await _limit(event.session, item.team_id, status, lock=True)
     if limit is None or not limit.enforced:
         return
-    event.actor.require_team(event.operation, item.team_id)
     count = await count_in(event.session, item.team_id, status)
     if count < limit.max_items:
         return
     reached = f"{item.key}: {status.value} is at its WIP limit ({count} of {limit.max_items} items)"
-    reason = (event.fields.get("wip_limit_override_reason") or "").strip()
+    reason = reason.strip()
     if not reason:
         raise DomainError(
             f"{reached}; finish or move an item first, or a lead of the team overrides it "

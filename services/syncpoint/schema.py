@@ -23,6 +23,7 @@ from syncpoint.products.graphql import ProductsMutation, ProductsQuery
 from syncpoint.quality.graphql.gates import GatesMutation, GatesQuery
 from syncpoint.quality.graphql.review import RetrospectiveQuery, ReviewQuery
 from syncpoint.quality.graphql.standup import StandupQuery
+from syncpoint.quality.graphql.wip import WipMutation
 from syncpoint.scrum_of_scrums.graphql import ScrumOfScrumsMutation, ScrumOfScrumsQuery
 from syncpoint.scrum_of_scrums.graphql.refinement import RefinementMutation, RefinementQuery
 from syncpoint.teams.graphql import TeamsMutation, TeamsQuery
@@ -63,6 +64,7 @@ class Mutation(
     BlockersMutation,
     ScrumOfScrumsMutation,
     GatesMutation,
+    WipMutation,
     TrackingMutation,
     RefinementMutation,
     ImportsMutation,

@@ -30,6 +30,7 @@ from syncpoint.dependencies.models import Dependency, DependencyStatus, Integrat
 from syncpoint.products.models import Product
 from syncpoint.quality import readiness
 from syncpoint.quality.graphql.gates import GatesMutation
+from syncpoint.quality.graphql.wip import WipMutation
 from syncpoint.schema import build_schema
 from syncpoint.teams.models import Framework, Team
 from syncpoint.work.graphql.mutations import WorkMutation
@@ -294,12 +295,22 @@ GATES: dict[str, Build] = {
     "recordResearchResult": _experiment,
 }
 
+
+async def _set_wip_limits(demo: Demo) -> dict[str, Any]:
+    team = await demo.first(Team, Team.framework == Framework.KANBAN)
+    limits = [{"status": "IN_PROGRESS", "limit": 3, "enforced": True}]
+    return {"teamId": gid("Team", team), "limits": limits}
+
+
+WIP: dict[str, Build] = {"setWipLimits": _set_wip_limits}
+
 # Each context's Mutation class and its table of inputs (other contexts add theirs here).
 CONTEXTS: dict[type, dict[str, Build]] = {
     WorkMutation: WORK,
     CadenceMutation: CADENCE,
     DependenciesMutation: DEPENDENCIES,
     GatesMutation: GATES,
+    WipMutation: WIP,
 }
 
 # ---- the probe --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ query($n: Int!) {
       role person { name memberships(first: $n) { totalCount edges { node { role } } } }
     } } }
     interactions { mode purpose isOverrun }
+    wipLimits { status limit enforced }
     planning {
       cadence { lengthDays anchor }
       outgoingDependencies(first: $n) { totalCount edges { node {

@@ -8,6 +8,7 @@ command). Skipped with the reason when there is none, except under CI=true where
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
@@ -21,12 +22,16 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from syncpoint.core.auth import Role
 from syncpoint.core.settings import Settings
-from syncpoint.work.models import ItemKind
+from syncpoint.work import mlflow as mlflow_svc
+from syncpoint.work.models import ItemKind, MetricObservation
+from syncpoint.work.tracking_models import TrackingPoint, TrackingRun
 from tests.conftest import api_client
 from tests.support.factories import make_member, make_team
+from tests.support.live import client, issue_token, live_app, live_url  # noqa: F401
 from tests.support.work_factories import gid, make_item
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -274,6 +279,86 @@ async def test_a_run_tagged_with_an_item_key_is_linked_by_the_sync(api, session,
     again = await _sync(api)
     assert tagged not in [r["runId"] for r in again["sync"]["linked"]]
     assert not [o for o in again["sync"]["observations"] if o["runUrl"].endswith(tagged)]
+
+
+async def test_two_concurrent_syncs_of_one_run_record_each_point_once(
+    backend,
+    live_url,  # noqa: F811
+    mlflow_server,
+    tracking,
+    monkeypatch,
+):
+    # given a committed item linked to a run that logged three steps of two metrics
+    async with live_app(live_url, mlflow_tracking_uri=mlflow_server, mlflow_timeout_s=60) as (
+        app,
+        _engine,
+    ):
+        async with app.state.sessionmaker() as session:
+            team = await make_team(session)
+            item = await make_item(session, team, kind=ItemKind.EXPERIMENT, key=_unique_key())
+            await session.commit()
+        run_id = _run(tracking, f"concurrent-{item.key}")
+        for step in range(3):
+            tracking.log_metric(run_id, "precision", 0.8 + step / 100, step=step)
+            tracking.log_metric(run_id, "recall", 0.7 + step / 100, step=step)
+        token = await issue_token(app, Role.ADMIN)
+        first, second = client(app, token), client(app, token)
+        linked = await first.post(
+            "/graphql",
+            json={
+                "query": LINK,
+                "variables": {"input": {"itemId": gid("BacklogItem", item.id), "runId": run_id}},
+            },
+        )
+        assert linked.json()["data"]["linkTrackingRun"]["errors"] == []
+        if backend == "postgresql":
+            # Both syncs read the run's watermarks before either records a point (PostgreSQL
+            # lets them overlap; SQLite's writers take the write lock up front, one after
+            # the other, so there the second simply finds the first's points).
+            barrier = asyncio.Barrier(2)
+            get_run = mlflow_svc.TrackingClient.get_run
+
+            async def meet_then_get(self: Any, wanted: str) -> Any:
+                if wanted == run_id:
+                    await asyncio.wait_for(barrier.wait(), 60)
+                return await get_run(self, wanted)
+
+            monkeypatch.setattr(mlflow_svc.TrackingClient, "get_run", meet_then_get)
+
+        # when two clients sync the item's team at the same time
+        async def sync(api: httpx.AsyncClient) -> dict[str, Any]:
+            variables = {"input": {"teamId": gid("Team", team.id)}}
+            response = await api.post("/graphql", json={"query": SYNC, "variables": variables})
+            return dict(response.json()["data"]["syncTrackingRuns"])
+
+        try:
+            results = await asyncio.gather(sync(first), sync(second))
+        finally:
+            await asyncio.gather(first.aclose(), second.aclose())
+
+        # then both succeed and, between them, every step was observed once
+        assert [r["errors"] for r in results] == [[], []]
+        observed = [o["values"] for r in results for o in r["sync"]["observations"]]
+        assert sorted(observed, key=lambda v: v[0]["value"]) == [
+            [
+                {"metric": "precision", "value": 0.8 + step / 100},
+                {"metric": "recall", "value": 0.7 + step / 100},
+            ]
+            for step in range(3)
+        ]
+        async with app.state.sessionmaker() as session:
+            stored = await session.scalar(
+                select(func.count())
+                .select_from(MetricObservation)
+                .where(MetricObservation.item_id == item.id)
+            )
+            points = await session.scalar(
+                select(func.count())
+                .select_from(TrackingPoint)
+                .join(TrackingRun, TrackingRun.id == TrackingPoint.tracking_run_id)
+                .where(TrackingRun.run_id == run_id)
+            )
+        assert (stored, points) == (3, 6)
 
 
 async def test_an_unknown_run_or_an_unreachable_server_is_a_coded_error(

@@ -38,6 +38,8 @@ class ErrorCode(Enum):
     # An enforced quality gate (quality.gates): a check, a criterion or the data is not ready.
     GATE_NOT_MET = "GATE_NOT_MET"
     DATA_NOT_READY = "DATA_NOT_READY"
+    # An enforced WIP limit (quality.wip): the status already holds as many items as allowed.
+    WIP_LIMIT_REACHED = "WIP_LIMIT_REACHED"
     # An external service Syncpoint talks to (the experiment tracking server) cannot be reached.
     TRACKING_UNAVAILABLE = "TRACKING_UNAVAILABLE"
 

@@ -208,7 +208,10 @@ async def enforce_gates(event: MutationEvent) -> None:
         raise _refusal(found, field)
 
 
-async def _require_lead(session: AsyncSession, actor: Actor, team_id: int) -> None:
+async def require_lead(
+    session: AsyncSession, actor: Actor, team_id: int, what: str = "override a quality gate"
+) -> None:
+    """Only the team's product owner or Scrum master (or an admin) may `what`."""
     actor.require_team(OVERRIDE_GATE, team_id)
     if actor.is_admin:
         return
@@ -223,8 +226,7 @@ async def _require_lead(session: AsyncSession, actor: Actor, team_id: int) -> No
     )
     if not roles & LEAD_ROLES:
         raise PermissionDenied(
-            "Only the team's product owner or Scrum master (or an admin) may override a "
-            "quality gate.",
+            f"Only the team's product owner or Scrum master (or an admin) may {what}.",
             reason="SCOPE",
         )
 
@@ -243,7 +245,7 @@ async def override_gate(
     """Plan an item or set it READY/DONE although its enforced gate is not met, with a reason
     kept in the item's history and in the quality report."""
     item = await get_item(session, item_id, "itemId")
-    await _require_lead(session, actor, item.team_id)
+    await require_lead(session, actor, item.team_id)
     problems = Problems()
     problems.require(reason, "reason", "An override needs a reason.")
     if action is GateAction.PLAN:

@@ -1,8 +1,10 @@
 """Retrospective figures over a team's last closed sprints, each with the items behind it:
 estimation accuracy by kind (estimate vs the days from IN_PROGRESS to DONE in the item's
 history), research carry-over rate, overruns of research time caps, blockers by category with
-their blocked days, time waiting on other teams, and cycle time against the team's published
-service-level expectation (the share of items that finished within it). Reads only."""
+their blocked days, time waiting on other teams, cycle time against the team's published
+service-level expectation (the share of items that finished within it), and for each status with
+a WIP limit the days it held more items than the limit (from the items' status history). Reads
+only."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from syncpoint.analysis.model import RESEARCH_KINDS
+from syncpoint.analysis.wip import over_limit
 from syncpoint.blockers.models import Blocker, BlockerCategory
 from syncpoint.cadence import repository as repo
 from syncpoint.cadence.models import ServiceLevelExpectation, Sprint, SprintOutcome
@@ -23,6 +26,7 @@ from syncpoint.cadence.models import SprintOutcomeKind as Outcome
 from syncpoint.core.clock import today
 from syncpoint.core.errors import DomainError
 from syncpoint.dependencies.models import Dependency
+from syncpoint.quality import wip
 from syncpoint.work.models import BacklogItem, ItemChange, ItemKind, ItemStatus
 
 MAX_LAST_N = 26
@@ -79,6 +83,27 @@ class CycleTimeFigure:
         return len(self.within) / len(self.items) if self.items else None
 
 
+@dataclass(frozen=True, slots=True)
+class WipFigure:
+    """A status with a WIP limit over the period: the days it held more items than the limit,
+    the items in it on those days (days: how many of them), and the limits a lead passed."""
+
+    status: ItemStatus
+    limit: int
+    enforced: bool
+    period_days: int
+    days_over: list[date]
+    peak: int
+    items: list[ItemDays]
+    overrides: list[ItemChange]
+    item_of: dict[int, BacklogItem]
+    """The items the overrides name."""
+
+    @property
+    def share_of_days_over(self) -> float | None:
+        return len(self.days_over) / self.period_days if self.period_days else None
+
+
 @dataclass(slots=True)
 class Retrospective:
     team_id: int
@@ -92,6 +117,7 @@ class Retrospective:
     blockers: list[BlockerFigure] = field(default_factory=list)
     waiting: list[ItemDays] = field(default_factory=list)
     cycle_time: CycleTimeFigure | None = None
+    wip_limits: list[WipFigure] = field(default_factory=list)
 
     @property
     def research_carry_over_rate(self) -> float | None:
@@ -243,6 +269,42 @@ async def _cycle_time(
     return CycleTimeFigure(sle.days, sle.percentile, finished)
 
 
+async def _wip_limits(
+    session: AsyncSession, team_id: int, start: date, end: date
+) -> list[WipFigure]:
+    """Per limited status, the days of [start, end] over its limit: three statements (the
+    limits, the items, their status history) whatever the number of items."""
+    limits = await wip.limits_of(session, team_id)
+    if not limits:
+        return []
+    history = await wip.status_history(session, team_id, [row.status for row in limits])
+    lo, hi = _at(start), _at(end + timedelta(days=1))
+    figures = []
+    for row in limits:
+        found = over_limit(history.stays[row.status], row.max_items, start, end)
+        prefix = f"{row.status.value}:"
+        figures.append(
+            WipFigure(
+                status=row.status,
+                limit=row.max_items,
+                enforced=row.enforced,
+                period_days=(end - start).days + 1,
+                days_over=found.days,
+                peak=found.peak,
+                items=[
+                    ItemDays(history.items[i], float(d)) for i, d in sorted(found.item_days.items())
+                ],
+                overrides=[
+                    o
+                    for o in history.overrides
+                    if lo <= o.at < hi and (o.new_value or "").startswith(prefix)
+                ],
+                item_of=history.items,
+            )
+        )
+    return figures
+
+
 async def retrospective(session: AsyncSession, team_id: int, last_n: int) -> Retrospective:
     """The figures over the team's `last_n` closed sprints (Kanban: last 2 x `last_n` weeks)."""
     if not 1 <= last_n <= MAX_LAST_N:
@@ -266,4 +328,5 @@ async def retrospective(session: AsyncSession, team_id: int, last_n: int) -> Ret
     retro.blockers = await _blockers(session, team_id, start, end)
     retro.waiting = await _waiting(session, items, end)
     retro.cycle_time = await _cycle_time(session, team_id, items, spans, end)
+    retro.wip_limits = await _wip_limits(session, team_id, start, end)
     return retro

@@ -1,15 +1,16 @@
-"""Models of quality gates, data needs and experiment designs (migration 0010_quality_gates)."""
+"""Models of quality gates, data needs and experiment designs (migration 0010_quality_gates),
+and WIP limits of Kanban and hybrid teams (migration 0012_wip_limits)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncpoint.core.models import Base, IdMixin, TimestampMixin, str_enum, utcnow
-from syncpoint.work.models import ChecklistKind
+from syncpoint.work.models import ChecklistKind, ItemStatus
 
 
 class GateAction(StrEnum):
@@ -102,3 +103,16 @@ class ExperimentDesign(IdMixin, TimestampMixin, Base):
     result_notes: Mapped[str] = mapped_column(Text, default="")
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
+
+
+class WipLimit(IdMixin, TimestampMixin, Base):
+    """How many of a team's items may be in one status at once (Kanban and hybrid teams);
+    advisory (moving past it warns) or enforced (refused unless a lead overrides it)."""
+
+    __tablename__ = "wip_limits"
+    __table_args__ = (UniqueConstraint("team_id", "status"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    status: Mapped[ItemStatus] = mapped_column(str_enum(ItemStatus))
+    max_items: Mapped[int] = mapped_column(Integer)
+    enforced: Mapped[bool] = mapped_column(Boolean, default=False)

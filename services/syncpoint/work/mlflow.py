@@ -5,7 +5,9 @@ key (`settings.mlflow_item_tag`, found by `sync_runs`). A sync pulls, over the t
 REST API (runs/get, runs/search, metrics/get-history), the metric points logged since the last
 sync (a watermark per run and metric) into metric observations, one per step, with the run's
 URL, so acceptance criteria are judged on what the runs really logged. Running it twice adds
-nothing the second time. Never commits.
+nothing the second time; two syncs of one run at once record each point once (every recorded
+point is claimed in `tracking_points`, unique per run, metric, step and timestamp, by an insert
+that ignores conflicts: only the points a sync claimed go into its observations). Never commits.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.core.auth import Access, Actor, policy
@@ -27,7 +30,7 @@ from syncpoint.core.models import utcnow
 from syncpoint.core.settings import Settings
 from syncpoint.work.models import BacklogItem, MetricObservation
 from syncpoint.work.service import TEAM_WORK, get_item
-from syncpoint.work.tracking_models import RunLink, TrackingRun
+from syncpoint.work.tracking_models import RunLink, TrackingPoint, TrackingRun
 
 LINK_RUN = policy("linkTrackingRun", **TEAM_WORK)
 SYNC_RUNS = policy("syncTrackingRuns", **TEAM_WORK)
@@ -35,6 +38,8 @@ SYNC_RUNS = policy("syncTrackingRuns", **TEAM_WORK)
 API = "/api/2.0/mlflow"
 PAGE = 1000
 MAX_METRIC_NAME = 100
+CLAIM_BATCH = 500
+"""Points claimed per INSERT (5 parameters each: well under SQLite's variable limit)."""
 
 
 class TrackingUnavailable(DomainError):
@@ -287,30 +292,73 @@ def _newer(point: Point, mark: Sequence[int] | None) -> bool:
     return mark is None or point.mark > list(mark)
 
 
+async def _claim(session: AsyncSession, link: TrackingRun, points: Sequence[Point]) -> list[Point]:
+    """The points this sync records: those no other sync recorded first.
+
+    INSERT ... ON CONFLICT DO NOTHING RETURNING, in a fixed order: a concurrent sync inserting
+    the same point waits for this transaction and then skips it (PostgreSQL), or runs after it
+    (SQLite takes the write lock up front); either way each point is recorded once."""
+    table = TrackingPoint.__table__
+    assert isinstance(table, Table)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    by_mark = {(p.key, p.step, p.timestamp): p for p in points}
+    now = utcnow()
+    claimed: list[Point] = []
+    marks = sorted(by_mark)
+    for start in range(0, len(marks), CLAIM_BATCH):
+        rows = [
+            {
+                "tracking_run_id": link.id,
+                "metric": key,
+                "step": step,
+                "timestamp": timestamp,
+                "recorded_at": now,
+            }
+            for key, step, timestamp in marks[start : start + CLAIM_BATCH]
+        ]
+        inserted = await session.execute(
+            dialect.insert(table)
+            .values(rows)
+            .on_conflict_do_nothing(
+                index_elements=[
+                    table.c.tracking_run_id,
+                    table.c.metric,
+                    table.c.step,
+                    table.c.timestamp,
+                ]
+            )
+            .returning(table.c.metric, table.c.step, table.c.timestamp)
+        )
+        claimed += [by_mark[(m, st, ts)] for m, st, ts in inserted.all()]
+    return claimed
+
+
 async def _pull(
     session: AsyncSession, actor: Actor, client: TrackingClient, link: TrackingRun
 ) -> list[MetricObservation] | None:
-    """The observations of the points logged on `link`'s run since its watermarks; None when
-    the server no longer has the run."""
+    """The observations of the points logged on `link`'s run since its watermarks (those this
+    sync claimed); None when the server no longer has the run."""
     run = await client.get_run(link.run_id)
     if run is None:
         return None
     link.status = (run.status or "")[:20] or None
     link.run_url = client.run_url(run)[:500]
     marks: dict[str, Any] = dict(link.watermarks or {})
-    by_step: dict[int, dict[str, Point]] = defaultdict(dict)
-    for latest in run.latest:
+    fetched: list[Point] = []
+    for latest in sorted(run.latest, key=lambda p: p.key):
         if len(latest.key) > MAX_METRIC_NAME or not _newer(latest, marks.get(latest.key)):
             continue
         new = [
             p for p in await client.history(run.run_id, latest.key) if _newer(p, marks.get(p.key))
         ]
-        for point in new:
-            current = by_step[point.step].get(point.key)
-            if current is None or point.timestamp >= current.timestamp:
-                by_step[point.step][point.key] = point
+        fetched += new
         if new:
             marks[latest.key] = max(p.mark for p in new)
+    by_step: dict[int, dict[str, Point]] = defaultdict(dict)
+    for point in await _claim(session, link, fetched):
+        current = by_step[point.step].get(point.key)
+        if current is None or point.timestamp >= current.timestamp:
+            by_step[point.step][point.key] = point
     observations = []
     for step in sorted(by_step):
         points = by_step[step]

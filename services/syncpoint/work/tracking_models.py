@@ -1,4 +1,5 @@
-"""Experiment tracking runs linked to backlog items (MLflow first, migration 0011)."""
+"""Experiment tracking runs linked to backlog items (MLflow first, migration 0011), and the
+metric points already recorded from them (migration 0012)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from syncpoint.core.models import Base, IdMixin, utcnow
@@ -38,3 +39,21 @@ class TrackingRun(IdMixin, Base):
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
     synced_at: Mapped[datetime | None] = mapped_column(default=None)
     linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
+
+
+class TrackingPoint(IdMixin, Base):
+    """A metric point of a run already recorded in a metric observation.
+
+    The unique constraint is what makes a sync idempotent under concurrency: two syncs of one
+    run may both read the same watermarks and fetch the same points, but only the one whose
+    insert claims a point records it (the insert ignores conflicts)."""
+
+    __tablename__ = "tracking_points"
+    __table_args__ = (UniqueConstraint("tracking_run_id", "metric", "step", "timestamp"),)
+
+    tracking_run_id: Mapped[int] = mapped_column(ForeignKey("tracking_runs.id"))
+    metric: Mapped[str] = mapped_column(String(100))
+    step: Mapped[int] = mapped_column(BigInteger)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    """Milliseconds since the epoch, as the tracking server logged it."""
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

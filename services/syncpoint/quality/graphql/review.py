@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from strawberry import relay
@@ -18,7 +18,7 @@ from syncpoint.dependencies.graphql.types import DependencyNode
 from syncpoint.quality import retrospective as retro_svc
 from syncpoint.quality import review as svc
 from syncpoint.teams import repository as teams_repo
-from syncpoint.work.graphql.types import BacklogItemType, ItemKind
+from syncpoint.work.graphql.types import BacklogItemType, ItemKind, ItemStatus
 
 SPRINT_REVIEW = read_policy("sprintReview")
 
@@ -222,6 +222,60 @@ class CycleTimeType:
     within: list[ItemDaysType]
 
 
+@strawberry.type(description="A WIP limit passed by a lead, with the reason.")
+class WipOverrideType:
+    item: BacklogItemType
+    at: datetime
+    reason: str
+    count: str = strawberry.field(description="The status and its count then: IN_PROGRESS: 5 of 4.")
+
+
+@strawberry.type(
+    description="A status with a WIP limit over the period: the days it held more items than "
+    "the limit (from the items' status history), with the items behind it."
+)
+class WipFigureType:
+    status: ItemStatus  # type: ignore[valid-type]
+    limit: int
+    enforced: bool
+    period_days: int = strawberry.field(
+        description="Days in the period, its first and last included."
+    )
+    days_over: int = strawberry.field(
+        description="Days on which, at some moment, the status held more items than the limit."
+    )
+    share_of_days_over: float | None = strawberry.field(description="daysOver / periodDays.")
+    dates_over: list[date]
+    peak: int = strawberry.field(description="The most items in the status at once in the period.")
+    items: list[ItemDaysType] = strawberry.field(
+        description="Items in the status on days over the limit (days: how many of those days)."
+    )
+    overrides: list[WipOverrideType]
+
+    @classmethod
+    def of(cls, f: retro_svc.WipFigure) -> WipFigureType:
+        return cls(
+            status=f.status,
+            limit=f.limit,
+            enforced=f.enforced,
+            period_days=f.period_days,
+            days_over=len(f.days_over),
+            share_of_days_over=f.share_of_days_over,
+            dates_over=list(f.days_over),
+            peak=f.peak,
+            items=[ItemDaysType.of(d) for d in f.items],
+            overrides=[
+                WipOverrideType(
+                    item=BacklogItemType.from_model(f.item_of[o.item_id]),
+                    at=o.at,
+                    reason=o.note,
+                    count=o.new_value or "",
+                )
+                for o in f.overrides
+            ],
+        )
+
+
 @strawberry.type(description="Figures over a team's last sprints a team can act on.")
 class RetrospectiveType:
     start: date
@@ -240,6 +294,9 @@ class RetrospectiveType:
     )
     cycle_time: CycleTimeType | None = strawberry.field(
         description="Against the team's service-level expectation (null: none published)."
+    )
+    wip_limits: list[WipFigureType] = strawberry.field(
+        description="Per status with a WIP limit: the days in the period it was exceeded."
     )
 
     @classmethod
@@ -284,6 +341,7 @@ class RetrospectiveType:
                 items=days(cycle.items),
                 within=days(cycle.within),
             ),
+            wip_limits=[WipFigureType.of(f) for f in r.wip_limits],
         )
 
 

@@ -200,7 +200,10 @@ class ExperimentDesignType:
         return await person(info, self.reviewed_by_id)
 
 
-@strawberry.type(name="PlanningWarning", description="Why a gate would refuse, when advisory.")
+@strawberry.type(
+    name="PlanningWarning",
+    description="Why a gate or a WIP limit would refuse, when advisory (or overridden).",
+)
 class PlanningWarning:
     code: ErrorCode
     message: str

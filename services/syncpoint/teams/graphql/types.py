@@ -19,6 +19,7 @@ from syncpoint.teams import repository as repo
 if TYPE_CHECKING:
     from syncpoint.audit.graphql import AuditEntryType
     from syncpoint.cadence.graphql.planning import TeamPlanningType
+    from syncpoint.quality.graphql.wip import WipLimitType
 
 AuditEntryRef = Annotated["AuditEntryType", strawberry.lazy("syncpoint.audit.graphql")]
 
@@ -204,6 +205,17 @@ class TeamType(LoadedNode, relay.Node):
         from syncpoint.cadence.graphql.planning import TeamPlanningType
 
         return TeamPlanningType(team_id=self.id)
+
+    @strawberry.field(
+        description="WIP limits per status (Kanban and hybrid teams), READY first; empty when "
+        "the team has none."
+    )
+    async def wip_limits(
+        self, info: Info
+    ) -> list[Annotated[WipLimitType, strawberry.lazy("syncpoint.quality.graphql.wip")]]:
+        from syncpoint.quality.graphql.wip import team_wip_limits
+
+        return await team_wip_limits(info, self.id)
 
 
 @strawberry.type(name="Person")

@@ -66,6 +66,12 @@ class ChangeItemStatusInput:
     version: int
     status: ItemStatus  # type: ignore[valid-type]
     note: str = ""
+    wip_limit_override_reason: str | None = strawberry.field(
+        default=None,
+        description="Why the item goes past its status's enforced WIP limit: the team's product "
+        "owner or Scrum master (or an admin) only; kept in the item's history and reported by "
+        "the retrospective. Ignored when no limit holds the item back.",
+    )
 
 
 @strawberry.input

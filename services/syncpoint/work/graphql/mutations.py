@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from syncpoint.core.mutations import Call, mutation
+from syncpoint.quality.graphql.wip import ChangeItemStatusPayload
 from syncpoint.work import checklists as checks
 from syncpoint.work import models
 from syncpoint.work import service as svc
@@ -63,9 +64,11 @@ class WorkMutation:
 
     @mutation(
         svc.CHANGE_STATUS,
-        payload=BacklogItemPayload,
+        payload=ChangeItemStatusPayload,
         description="Move an item to a status with a note (kept in its history). DONE dates "
-        "its finish; the first IN_PROGRESS its start. BLOCKED is managed by blockers.",
+        "its finish; the first IN_PROGRESS its start. BLOCKED is managed by blockers. A status "
+        "at its enforced WIP limit refuses the item (WIP_LIMIT_REACHED) unless a lead gives "
+        "wipLimitOverrideReason; an advisory limit answers a warning.",
     )
     async def change_item_status(call: Call[ChangeItemStatusInput]) -> models.BacklogItem:
         return await svc.change_status(

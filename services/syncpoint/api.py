@@ -23,7 +23,7 @@ from syncpoint.core.settings import Settings, get_settings
 from syncpoint.events import attach_bus, make_event_bus
 from syncpoint.events.websocket import SubscriptionContext, SubscriptionRouter
 from syncpoint.insights.routes import router as exports_router
-from syncpoint.insights.warm import start_warming, stop_warming
+from syncpoint.insights.warm import start_warming, stop_warming, warming_state
 from syncpoint.migrate import migration_heads
 from syncpoint.schema import build_schema
 from syncpoint.scrum_of_scrums.calendar_routes import router as calendar_router
@@ -58,7 +58,7 @@ def create_app(
             tune_collector(settings.collector_threshold)
         app.state.migration_heads = migration_heads(settings)
         await app.state.events.start()
-        warming = start_warming(app)
+        warming = app.state.warming = start_warming(app)
         yield
         await stop_warming(warming)
         await app.state.events.stop()
@@ -127,7 +127,8 @@ def create_app(
 
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
-        """The database answers and its schema is at the migrations' head."""
+        """The database answers and its schema is at the migrations' head; `analysis` says
+        whether today's analysis was warmed at start-up (off, warming, warm)."""
         heads: set[str] = request.app.state.migration_heads
         try:
             async with request.app.state.sessionmaker() as session:
@@ -135,7 +136,11 @@ def create_app(
                 current = {row[0] for row in rows}
         except Exception as exc:  # any database failure means "not ready"
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
-        body: dict[str, Any] = {"current": sorted(current), "head": sorted(heads)}
+        body: dict[str, Any] = {
+            "current": sorted(current),
+            "head": sorted(heads),
+            "analysis": warming_state(getattr(request.app.state, "warming", None)),
+        }
         if current != heads:
             return JSONResponse({"status": "migrations pending", **body}, 503)
         return JSONResponse({"status": "ready", **body}, 200)

@@ -32,6 +32,28 @@ async def test_health_and_readiness(api):
     assert ready.json()["status"] == "ready"
 
 
+async def test_readiness_says_whether_the_analysis_was_warmed(sessionmaker, settings, session):
+    # off by default outside production
+    cold = create_app(settings, sessionmaker=sessionmaker)
+    cold.state.migration_heads = {"unused"}  # readiness itself is not what is asked here
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cold), base_url="http://t") as c:
+        assert (await c.get("/readyz")).json()["analysis"] == "off"
+
+    # warmed at start-up when asked: warming, then warm
+    warmed = create_app(
+        settings.model_copy(update={"warm_analysis": True}), sessionmaker=sessionmaker
+    )
+    async with (
+        warmed.router.lifespan_context(warmed),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=warmed), base_url="http://t") as c,
+    ):
+        states = [(await c.get("/readyz")).json()["analysis"]]
+        await warmed.state.warming
+        states.append((await c.get("/readyz")).json()["analysis"])
+    assert states[0] in {"warming", "warm"}
+    assert states[-1] == "warm"
+
+
 async def test_readiness_fails_when_migrations_are_pending(sessionmaker, settings, session):
     app = create_app(settings, sessionmaker=sessionmaker)
     app.state.migration_heads = {"9999_not_applied"}

@@ -94,6 +94,16 @@ def _decode_value(value: Any) -> Any:
     raise ValueError("not a scalar")
 
 
+def _as_cursor_value(value: Any) -> Any:
+    """A key value as a cursor gives it back (an enum as its value, a datetime as one parsed
+    from ISO text); plain ints, strings and floats are that already (the common case, checked
+    by exact type: a StrEnum member is a str too)."""
+    kind = type(value)
+    if kind is int or kind is str or kind is float:
+        return value
+    return _decode_value(_encode_value(value))
+
+
 def order_tag(keys: Sequence[SortKey]) -> str:
     """A short name of an order (which keys, which directions): a cursor carries its list's tag."""
     text = ",".join(f"{k.column}{' desc' if k.descending else ''}" for k in keys)
@@ -434,7 +444,7 @@ def paginate_list(
     scalars, dates or datetimes.
     """
     limit, backwards = check_page_args(args, max_page)
-    keys = [tuple(_decode_value(_encode_value(v)) for v in key) for key, _ in rows]
+    keys = [tuple(_as_cursor_value(v) for v in key) for key, _ in rows]
     lo, hi = 0, len(rows)
     if args.after is not None:
         lo = _list_position(keys, args.after, tag, "after", "right")

@@ -45,6 +45,13 @@ def start_warming(app: Any) -> asyncio.Task[None] | None:
     return asyncio.create_task(warm(app), name="syncpoint-warm-analysis")
 
 
+def warming_state(task: asyncio.Task[None] | None) -> str:
+    """off (not warmed at start-up), warming, or warm (done: computed, or failed and logged)."""
+    if task is None:
+        return "off"
+    return "warm" if task.done() else "warming"
+
+
 async def stop_warming(task: asyncio.Task[None] | None) -> None:
     if task is not None and not task.done():
         task.cancel()

@@ -2,9 +2,11 @@
 
 The organisation's dependency map is the same answer for every director until the data changes,
 yet building it as GraphQL objects field by field costs far more than computing it: at 500
-teams the map's ~100,000 fields took a second to resolve, from an analysis already in memory.
-A response of an operation that only asks analysis fields (`dependencyMap`, `flags`,
-`integrationPointRisk`, `agenda`, `criticalPath`, `blastRadius`) is therefore kept, keyed by:
+teams the map's ~100,000 fields took a second to resolve, from an analysis already in memory,
+and a page of 100 teams with their members (~9,000 fields) 180 ms against 6 ms for the same
+JSON from hand-written SQL. A response of an operation that only asks such fields (the
+analysis, and the organisation's teams and groups: `CACHEABLE_ROOTS`) is therefore kept,
+keyed by:
 
 - the data version the request reads at (`insights.analyses`: one statement, which the
   analysis reads anyway), and the analysis's day (a new day gives new flags);
@@ -44,16 +46,25 @@ from syncpoint.insights.analyses import analyses_of
 
 CACHEABLE_ROOTS = frozenset(
     {
+        # the analysis
         "dependencyMap",
         "flags",
         "integrationPointRisk",
         "agenda",
         "criticalPath",
         "blastRadius",
+        # the organisation's structure: every type reachable from a team or a group reads
+        # versioned rows, the day (sprint states) or the analysis; none reads the clock
+        # (checked by tests/insights/test_response_cache.py over the schema)
+        "teams",
+        "team",
+        "groups",
+        "group",
     }
 )
 """Root fields whose answer is a function of the data version, the day, the arguments and the
-caller (no clock time, no unversioned table)."""
+caller (no clock time, no unversioned table). Not `blockers` (its `olderThanDays` filter reads
+the clock), nor products (compliance is judged now)."""
 
 UNCACHEABLE_FIELDS = frozenset({"history", "auditLog", "viewer"})
 """Fields, at any depth, that read what the data version does not cover."""

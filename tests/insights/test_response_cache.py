@@ -80,7 +80,13 @@ def test_only_queries_of_kept_roots_naming_nothing_unversioned_are_kept() -> Non
     )
     # other roots, mutations, ambiguous operations, unknown fragments
     assert kept("{ dependencyMap { nodes { id } } teams { totalCount } }")
-    assert not kept("{ dependencyMap { nodes { id } } blockers { totalCount } }")
+    assert kept("{ dependencyMap { nodes { id } } blockers { totalCount } }")
+    # an age judged against the clock, in the document or in the variables
+    assert not kept("{ blockers(filter: {olderThanDays: 3}) { totalCount } }")
+    filtered = "query($f: BlockerFilterInput) { blockers(filter: $f) { totalCount } }"
+    assert kept(filtered)
+    assert not cacheable(parse(filtered), None, {"f": {"olderThanDays": 3}})
+    assert cacheable(parse(filtered), None, {"f": {"severities": ["HIGH"]}})
     assert not kept("{ teams { totalCount } products { totalCount } }")
     assert not kept("mutation { dependencyMap }")
     assert not kept("query A { flags { totalCount } } query B { flags { totalCount } }")

@@ -29,11 +29,14 @@ from collections.abc import AsyncIterator, Hashable
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    Node,
+    ObjectFieldNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -60,14 +63,20 @@ CACHEABLE_ROOTS = frozenset(
         "team",
         "groups",
         "group",
+        # blockers: their age is in days of the day; `olderThanDays` reads the clock (below)
+        "blockers",
+        "blocker",
     }
 )
 """Root fields whose answer is a function of the data version, the day, the arguments and the
-caller (no clock time, no unversioned table). Not `blockers` (its `olderThanDays` filter reads
-the clock), nor products (compliance is judged now)."""
+caller (no clock time, no unversioned table). Not products (compliance is judged now)."""
 
 UNCACHEABLE_FIELDS = frozenset({"history", "auditLog", "viewer"})
 """Fields, at any depth, that read what the data version does not cover."""
+
+CLOCK_ARGUMENTS = frozenset({"olderThanDays"})
+"""Arguments or input fields, in the document or its variables, that are judged against the
+clock (`blockers(filter: {olderThanDays})` counts from now, not from the day)."""
 
 DEFAULT_SIZE = 32
 
@@ -146,8 +155,32 @@ def _names_any(node: Any, names: frozenset[str]) -> bool:
     return any(_names_any(child, names) for child in selection_set.selections)
 
 
-def cacheable(document: DocumentNode, operation_name: str | None) -> bool:
-    """A query whose root fields are all analysis fields and that names no uncovered field."""
+def _names_argument(node: Any, names: frozenset[str]) -> bool:
+    """Whether an argument or input-object field named in `names` occurs under `node`."""
+    if isinstance(node, ArgumentNode | ObjectFieldNode) and node.name.value in names:
+        return True
+    for key in getattr(node, "keys", ()):
+        child = getattr(node, key, None)
+        children = child if isinstance(child, tuple | list) else (child,)
+        if any(isinstance(c, Node) and _names_argument(c, names) for c in children):
+            return True
+    return False
+
+
+def _mentions(value: Any, names: frozenset[str]) -> bool:
+    """Whether a variables value holds an input field named in `names`, at any depth."""
+    if isinstance(value, dict):
+        return any(k in names or _mentions(v, names) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_mentions(v, names) for v in value)
+    return False
+
+
+def cacheable(
+    document: DocumentNode, operation_name: str | None, variables: dict[str, Any] | None = None
+) -> bool:
+    """A query whose root fields are all kept roots, naming no uncovered field and no argument
+    judged against the clock (in the document or its variables)."""
     operation = _operation(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return False
@@ -157,7 +190,11 @@ def cacheable(document: DocumentNode, operation_name: str | None) -> bool:
     roots = set(_root_fields(operation.selection_set, fragments, set())) - {"__typename"}
     if not roots or not roots <= CACHEABLE_ROOTS:
         return False
-    return not any(_names_any(d, UNCACHEABLE_FIELDS) for d in document.definitions)
+    if any(_names_any(d, UNCACHEABLE_FIELDS) for d in document.definitions):
+        return False
+    if _names_argument(document, CLOCK_ARGUMENTS):
+        return False
+    return not _mentions(variables or {}, CLOCK_ARGUMENTS)
 
 
 def _caller(context: Context) -> Hashable:
@@ -178,7 +215,7 @@ class AnalysisResponses(SchemaExtension):
             or store is None
             or not isinstance(context, Context)
             or document is None
-            or not cacheable(document, execution.operation_name)
+            or not cacheable(document, execution.operation_name, execution.variables)
         ):
             yield
             return

@@ -296,7 +296,15 @@ async def _statements(
         count[0] += 1
         seen.append((statement, parameters))
 
-    settings = Settings(database_url=url, environment="production", rate_limit_per_minute=10**9)
+    # The path a request takes when nothing is kept (the first after a change): no response
+    # cache, and no start-up warming whose statements would be counted with the request's.
+    settings = Settings(
+        database_url=url,
+        environment="production",
+        rate_limit_per_minute=10**9,
+        response_cache_size=0,
+        warm_analysis=False,
+    )
     app = create_app(settings, engine=engine)
     counts: dict[str, int] = {}
     transport = httpx.ASGITransport(app=app)

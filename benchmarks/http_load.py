@@ -436,12 +436,14 @@ def run(
         "seconds_per_run": seconds,
         "load_seconds": ids["load_seconds"],
         "warm_seconds": round(warm_seconds, 1),
+        "response_cache_size": Settings(database_url=url).response_cache_size,
         "peak_rss_mib": {str(pid): round(rss / 2**20) for pid, rss in memory.peaks.items()},
         "results": [asdict(r) for r in results],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"http-{scale}.json").write_text(json.dumps(report, indent=2))
-    (RESULTS / f"http-{scale}.md").write_text(markdown(report))
+    name = scale if report["response_cache_size"] else f"{scale}-uncached"
+    (RESULTS / f"http-{name}.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / f"http-{name}.md").write_text(markdown(report))
     (RESULTS / f"explain-{scale}.md").write_text(
         f"# EXPLAIN of each hot query ({report['date']})\n\n"
         + "\n".join(f"## {name}\n\n{plans}" for name, plans in explained.items() if plans)
@@ -455,7 +457,14 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"HTTP on PostgreSQL, {report['scale']} organisation, {report['workers']} worker "
         f"processes, {report['seconds_per_run']} s per run; {report['date']}, {report['machine']}; "
-        f"peak memory of one API process {peak} MiB."
+        f"peak memory of one API process {peak} MiB; "
+        + (
+            f"responses kept per data version (SYNCPOINT_RESPONSE_CACHE_SIZE="
+            f"{report['response_cache_size']}): a repeated request is a kept one."
+            if report.get("response_cache_size", 1)
+            else "response cache OFF (SYNCPOINT_RESPONSE_CACHE_SIZE=0): every request is built "
+            "anew."
+        )
         + (
             f" Organisation loaded in {report['load_seconds']:.1f} s."
             if report.get("load_seconds")

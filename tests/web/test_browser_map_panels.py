@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -35,6 +35,10 @@ BLAST = """query Blast($id: ID!, $asOf: Date) {
   blastRadius(itemId: $id, asOf: $asOf) { teamIds itemIds } }"""
 OPEN_DEPENDENCIES = """query { dependencies(filter: { statuses: [OPEN] }, first: 100) {
   edges { node { id consumer { id } providerTeam { id } } } } }"""
+TEAM_BY_NAME = """query Teams($search: String) {
+  teams(filter: { search: $search }, first: 1) { edges { node { id } } } }"""
+LEVEL_EDGES = """query Map($filter: DependencyMapFilter, $level: MapLevel!, $asOf: Date) {
+  dependencyMap(filter: $filter, level: $level, asOf: $asOf) { edges { source target count } } }"""
 COUNT_HIGHLIGHTED = "n => document.querySelectorAll('#map-mirror [data-highlighted]').length === n"
 TEAMS_OF_GROUP = """query Teams($groupId: ID!) {
   teams(filter: { groupId: $groupId }, first: 100) { edges { node { id name } } } }"""
@@ -165,14 +169,23 @@ def test_an_edge_lists_its_open_dependencies_with_links_and_flag_sentences(
     assert all(live_demo.token not in url for url in seen.urls)
 
 
-def test_an_edge_selected_in_the_url_opens_its_panel(live_demo: LiveServer, page: Any) -> None:
+@pytest.mark.parametrize("level", ["TEAM", "ITEM"])
+def test_an_edge_selected_in_the_url_opens_its_panel_with_what_it_counts(
+    live_demo: LiveServer, page: Any, level: str
+) -> None:
     seen = watch(page)
-    edges = api(live_demo, MAP, asOf=AS_OF)["dependencyMap"]["edges"]
-    edge = max(edges, key=lambda e: e["count"])
+    # given the busiest edge of the whole map, or of Ranking's items
+    ranking = api(live_demo, TEAM_BY_NAME, search="Ranking")["teams"]["edges"][0]["node"]["id"]
+    view = f"asOf={AS_OF}" + (f"&team={ranking}&level=ITEM" if level == "ITEM" else "")
+    scope = {"teamIds": [ranking]} if level == "ITEM" else None
+    found = api(live_demo, LEVEL_EDGES, filter=scope, level=level, asOf=AS_OF)["dependencyMap"]
+    edge = max(found["edges"], key=lambda e: e["count"])
     selected = f"edge:{edge['source']}>{edge['target']}"
 
-    sign_in(page, live_demo, f"/map?asOf={AS_OF}&selected={selected.replace('>', '%3E')}")
+    # when the link selecting it is opened
+    sign_in(page, live_demo, f"/map?{view}&{urlencode({'selected': selected})}")
 
+    # then its panel lists as many open dependencies as the edge counts
     page.wait_for_selector(f'#panel-edge[data-edge="{selected}"]')
     assert page.locator("#panel-edge > li").count() == edge["count"]
     assert seen.errors == []

@@ -493,22 +493,40 @@ async function openEdge(members, edgeId) {
   state.selected = edgeId;
   saveViewState(readFilters());
   const asOf = input("asOf").value || null;
-  const consumers = [...new Set(members.map((m) => m.target).filter((t) => kindOf(t) === "Team"))];
-  const providers = [...new Set(members.map((m) => state.map.nodes.find((/** @type {MapNode} */ n) =>
-    n.id === m.source)?.teamId || m.source))];
-  const rows = await allPages(EDGE_DEPENDENCIES, { filter: { consumerTeamIds: consumers,
-    providerTeamIds: providers, statuses: ["OPEN"], asOf }, asOf }, (d) => d.dependencies);
-  const teamOf = (/** @type {string} */ id) =>
-    state.map.nodes.find((/** @type {MapNode} */ n) => n.id === id)?.teamId || id;
-  const wanted = new Set(members.map((m) => `${teamOf(m.source)}>${m.target}`));
+  const rows = await allPages(EDGE_DEPENDENCIES, { filter: {
+    consumerTeamIds: [...new Set(members.map((m) => teamOf(m.target)))],
+    providerTeamIds: [...new Set(members.map((m) => teamOf(m.source)))], statuses: ["OPEN"], asOf,
+  }, asOf }, (d) => d.dependencies);
   const labels = new Map(state.map.nodes.map((/** @type {MapNode} */ n) => [n.id, n.label]));
   showPanel(`${members.length} team pair${members.length === 1 ? "" : "s"}`, [
     el("p", {}, members.map((m) => `${labels.get(m.source)} → ${labels.get(m.target)} (${m.count}) `)),
     el("ul", { id: "panel-edge", "data-edge": edgeId }, rows
-      .filter((d) => wanted.has(`${d.providerTeam?.id}>${d.consumerTeam.id}`) && drawnByFilters(d))
+      .filter((d) => members.some((m) => isBehind(m, d)) && drawnByFilters(d))
       .map((d) => dependencyRow(d, "in"))),
   ]);
   if (state.cy) { state.cy.elements().unselect(); state.cy.getElementById(edgeId).select(); }
+}
+
+/**
+ * The team a map node stands for or belongs to (an item's or a product's owner).
+ * @param {string} id
+ */
+function teamOf(id) {
+  const node = state.map.nodes.find((/** @type {MapNode} */ n) => n.id === id);
+  return (node && node.teamId) || id;
+}
+
+/**
+ * Whether an open dependency is one of those a drawn edge counts: between the edge's teams and,
+ * on the item level, from its provider item (a product: a request with no provider item yet)
+ * to its consumer item.
+ * @param {MapEdge} edge @param {any} d
+ */
+function isBehind(edge, d) {
+  if (teamOf(edge.source) !== d.providerTeam?.id || teamOf(edge.target) !== d.consumerTeam.id) return false;
+  if (kindOf(edge.target) === "BacklogItem" && edge.target !== d.consumer.id) return false;
+  if (kindOf(edge.source) === "BacklogItem") return edge.source === d.provider?.id;
+  return kindOf(edge.source) !== "Product" || !d.provider;
 }
 
 /**

@@ -26,6 +26,7 @@ function picture(format) {
 }
 /** @type {any} */ (window).syncpointPicture = picture;
 
+/** @type {Record<string, {colour: string, shape: string}>} */
 const TOPOLOGY = {
   STREAM_ALIGNED: { colour: "#2563eb", shape: "ellipse" },
   PLATFORM: { colour: "#0d9488", shape: "round-rectangle" },
@@ -120,9 +121,10 @@ async function fetchMap(f) {
   const hops = Math.max(1, Number(f.hops) || 1);
   for (let hop = 1; teamIds && hop < hops; hop++) {
     const near = await gql(MAP, { filter: { ...filter, teamIds }, asOf: f.asOf, level: "TEAM" });
-    teamIds = near.dependencyMap.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM")
+    /** @type {string[]} */
+    const nearIds = near.dependencyMap.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM")
       .map((/** @type {MapNode} */ n) => n.id);
-    if (!teamIds.length) teamIds = [/** @type {string} */ (f.team)];
+    teamIds = nearIds.length ? nearIds : [/** @type {string} */ (f.team)];
   }
   if (teamIds) filter.teamIds = teamIds;
   return (await gql(MAP, { filter, asOf: f.asOf, level: f.level || "TEAM" })).dependencyMap;

@@ -8,7 +8,8 @@ import { graphiqlLink, kindOf, mapLink, timelineLink } from "./links.js";
 /**
  * What the panels ask of the map: what is drawn, the form's filters, and what to do on a click.
  * @typedef {{source: string, target: string, count: number}} Edge
- * @typedef {{map: () => any, cy: () => any, asOf: () => string | null,
+ * @typedef {{id: string, label: string, teamId: string | null}} DrawnNode
+ * @typedef {{map: () => {nodes: DrawnNode[]}, cy: () => any, asOf: () => string | null,
  *   filters: () => {flags: string[], from: string | null, to: string | null},
  *   select: (id: string | null) => void, drillIntoItems: (teamId: string) => void,
  *   showBlast: (itemId: string) => void}} Host

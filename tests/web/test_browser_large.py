@@ -10,8 +10,17 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser import LiveServer, require_browser, sign_in, start_server, stop_server, watch
+from tests.web.browser import (
+    LiveServer,
+    require_browser,
+    sign_in,
+    start_server,
+    stop_server,
+    wait_ready,
+    watch,
+)
 from tests.web.test_browser_map import AS_OF, drawn, expected
+from tests.web.test_browser_map_panels import click_until, query_of
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -49,3 +58,31 @@ def test_a_large_organisation_draws_aggregated_by_group(
     page.screenshot(path=str(screenshots / "map-large.png"))
     assert seen.errors == []
     assert all(live_large.token not in url for url in seen.urls)
+
+
+def test_a_folded_group_opens_in_place_and_stays_open_in_the_url(
+    live_large: LiveServer, page: Any
+) -> None:
+    seen = watch(page)
+    sign_in(page, live_large, f"/map?asOf={AS_OF}")
+    folded = page.locator('#map-mirror [data-group-id][data-collapsed="true"][data-x]').first
+    group_id = folded.get_attribute("data-group-id")
+    opened = f'#map-mirror [data-group-id="{group_id}"][data-collapsed="false"]'
+
+    # when a folded group is clicked, then its teams are drawn inside it (drill-down in place)
+    click_until(page, folded, opened)
+    assert query_of(page.url)["open"].split(",") == [group_id]
+    inside = page.eval_on_selector_all(
+        "#map-mirror [data-node-id][data-x]", "els => els.map(e => e.dataset.nodeId)"
+    )
+    assert inside
+
+    # when the link is opened again, then the group is still open and the same teams drawn
+    page.reload()
+    wait_ready(page)
+    page.wait_for_selector(opened, state="attached")
+    again = page.eval_on_selector_all(
+        "#map-mirror [data-node-id][data-x]", "els => els.map(e => e.dataset.nodeId)"
+    )
+    assert set(again) == set(inside)
+    assert seen.errors == []

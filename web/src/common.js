@@ -137,7 +137,7 @@ export function el(tag, attrs = {}, children = []) {
   return node;
 }
 
-/** Flag colours, worst first; "fine" when no flag. */
+/** Flag colours, worst first; "fine" when no flag. @type {Record<string, string>} */
 export const FLAG_COLOURS = {
   LATE: "#dc2626",
   CYCLE: "#7f1d1d",

@@ -11,6 +11,9 @@ const KEY = "syncpoint.token";
 const token = sessionStorage.getItem(KEY);
 const headers = token ? { Authorization: `Bearer ${token}` } : {};
 const fetcher = createGraphiQLFetcher({ url: "/graphql", headers });
+// A prefilled query (the map's "in GraphiQL" links) rides in the fragment: /graphql#query=…&variables=…
+// (a GET /graphql?query=… would be run by the server instead of opening the IDE).
+const prefill = new URLSearchParams(location.hash.slice(1));
 
 // The server refuses documents deeper than 13 fields; graphql-js's introspection nests TypeRef
 // eight levels deep. Five levels name every type Syncpoint has ([X!]! and [[X!]!]!).
@@ -35,6 +38,8 @@ async function start() {
   root.render(
     <GraphiQL
       fetcher={fetcher}
+      query={prefill.get("query") || undefined}
+      variables={prefill.get("variables") || undefined}
       schema={schema}
       defaultEditorToolsVisibility
       headers={token ? "" : '{"Authorization": "Bearer sp_..."}'}

@@ -2,12 +2,15 @@
 // The dependency map: Cytoscape.js draws dependencyMap on a canvas, teams clustered by group
 // (compound nodes laid out by fCoSE); a hidden list mirrors every drawn node and edge with
 // data-node-id / data-source / data-target so scripts and tests can match it to the API.
+// The side panels are in panels.js; this file holds the view (filters, selection, highlight).
 import cytoscape from "cytoscape";
 import fcose from "cytoscape-fcose";
 import svgExport from "cytoscape-svg";
 import {
   FLAG_COLOURS, allPages, el, gql, saveViewState, todayIso, viewState, withSignIn,
 } from "./common.js";
+import { kindOf } from "./links.js";
+import { connectPanels, openDependency, openEdge, openTeam } from "./panels.js";
 
 cytoscape.use(fcose);
 cytoscape.use(svgExport);
@@ -23,6 +26,7 @@ function picture(format) {
 }
 /** @type {any} */ (window).syncpointPicture = picture;
 
+/** @type {Record<string, {colour: string, shape: string}>} */
 const TOPOLOGY = {
   STREAM_ALIGNED: { colour: "#2563eb", shape: "ellipse" },
   PLATFORM: { colour: "#0d9488", shape: "round-rectangle" },
@@ -48,20 +52,6 @@ const MAP = `query Map($filter: DependencyMapFilter, $asOf: Date, $level: MapLev
     cycles { nodeIds labels }
     bottlenecks { teamId name inDegree waitingDependencies betweenness }
   } }`;
-const DEPENDENCY = `id type status description
-  consumer { id key title team { id name } } provider { id key title team { id name } }
-  consumerTeam { id name } providerTeam { id name }
-  neededBy(asOf: $asOf) availableFrom(asOf: $asOf) lateByDays(asOf: $asOf)
-  flags(asOf: $asOf) { code severity message }`;
-const TEAM_PANEL = `query Team($id: ID!, $asOf: Date) {
-  node(id: $id) { ... on Team { id name topology framework group { name }
-    planning {
-      incomingDependencies(first: 100) { edges { node { ${DEPENDENCY} } } }
-      outgoingDependencies(first: 100) { edges { node { ${DEPENDENCY} } } } } } }
-  flags(filter: { teamIds: [$id] }, asOf: $asOf, first: 100) {
-    totalCount edges { node { code severity message subjectId } } } }`;
-const EDGE_DEPENDENCIES = `query Edge($filter: DependencyFilter, $asOf: Date) {
-  dependencies(filter: $filter, first: 100) { edges { node { ${DEPENDENCY} } } } }`;
 const BLAST = `query Blast($id: ID!, $asOf: Date) {
   blastRadius(itemId: $id, asOf: $asOf) { itemCount teamCount teamIds itemIds } }`;
 
@@ -70,8 +60,15 @@ const BLAST = `query Blast($id: ID!, $asOf: Date) {
 /** @typedef {{id: string, key: string, label: string, kind: string, topology: string | null, openCount: number, lateCount: number, teamId: string | null}} MapNode */
 /** @typedef {{source: string, target: string, count: number, worstFlag: string | null, flags: string[]}} MapEdge */
 
-/** @type {{groups: Group[], teams: Map<string, Team>, cy: any, map: any, expanded: Set<string>, selected: string | null}} */
-const state = { groups: [], teams: new Map(), cy: null, map: null, expanded: new Set(), selected: null };
+/**
+ * selected: a team, product, dependency or drawn edge (its Cytoscape id); highlight: "cycles",
+ * "bottlenecks" or the id of the item whose blast radius is shown; expanded: groups opened
+ * while the map is aggregated. All three are part of the view the URL holds.
+ * @type {{groups: Group[], teams: Map<string, Team>, cy: any, map: any, expanded: Set<string>,
+ *   selected: string | null, highlight: string | null}}
+ */
+const state = { groups: [], teams: new Map(), cy: null, map: null, expanded: new Set(), selected: null,
+  highlight: null };
 
 /** @param {string} id @returns {HTMLInputElement} */
 const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
@@ -88,6 +85,8 @@ function readFilters() {
     asOf: input("asOf").value || null,
     level: input("level").value === "ITEM" ? "ITEM" : null,
     selected: state.selected || null,
+    highlight: state.highlight || null,
+    open: [...state.expanded],
   };
 }
 
@@ -103,6 +102,8 @@ function applyUrl() {
   const flags = (params.get("flags") || "").split(",").filter(Boolean);
   for (const code of FLAG_CODES) input(`flag-${code}`).checked = !flags.length || flags.includes(code);
   state.selected = params.get("selected");
+  state.highlight = params.get("highlight");
+  state.expanded = new Set((params.get("open") || "").split(",").filter(Boolean));
 }
 
 /**
@@ -120,9 +121,10 @@ async function fetchMap(f) {
   const hops = Math.max(1, Number(f.hops) || 1);
   for (let hop = 1; teamIds && hop < hops; hop++) {
     const near = await gql(MAP, { filter: { ...filter, teamIds }, asOf: f.asOf, level: "TEAM" });
-    teamIds = near.dependencyMap.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM")
+    /** @type {string[]} */
+    const nearIds = near.dependencyMap.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM")
       .map((/** @type {MapNode} */ n) => n.id);
-    if (!teamIds.length) teamIds = [/** @type {string} */ (f.team)];
+    teamIds = nearIds.length ? nearIds : [/** @type {string} */ (f.team)];
   }
   if (teamIds) filter.teamIds = teamIds;
   return (await gql(MAP, { filter, asOf: f.asOf, level: f.level || "TEAM" })).dependencyMap;
@@ -198,7 +200,7 @@ const STYLE = [
     "background-color": "data(colour)", shape: "data(shape)", width: "data(size)", height: "data(size)" } },
   { selector: "node[?cluster]", style: { "background-color": "#e2e8f0", "background-opacity": 0.5,
     shape: "round-rectangle", "text-valign": "top", "font-size": 12, "font-weight": "bold",
-    "border-color": "#94a3b8", "border-width": 1, width: 60, height: 40 } },
+    "border-color": "#94a3b8", "border-width": 1, width: 60, height: 40, padding: "14px" } },
   { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)",
     "target-arrow-color": "data(colour)", "target-arrow-shape": "triangle", "curve-style": "bezier",
     opacity: 0.8 } },
@@ -230,6 +232,7 @@ async function redraw() {
   const started = performance.now();
   const filters = readFilters();
   saveViewState(filters);
+  crumbs(filters);
   const status = /** @type {HTMLElement} */ (document.getElementById("status"));
   status.textContent = "Loading…";
   document.body.dataset.state = "loading";
@@ -237,7 +240,7 @@ async function redraw() {
   const fetched = performance.now();
   state.map = map;
   mirror(map);
-  draw(map);
+  await draw(map);
   const ms = Math.round(performance.now() - started);
   document.body.dataset.fetchMs = String(Math.round(fetched - started));
   document.body.dataset.renderMs = String(Math.round(performance.now() - fetched));
@@ -251,8 +254,39 @@ async function redraw() {
   document.body.dataset.state = "ready";
 }
 
+/**
+ * The drill-down path above the map (organisation › group › team › its items); each step up
+ * is a button that widens the view again.
+ * @param {ReturnType<typeof readFilters>} f
+ */
+function crumbs(f) {
+  const nav = /** @type {HTMLElement} */ (document.getElementById("crumbs"));
+  /** @param {string} name @param {string} label @param {Record<string, string>} fields */
+  const step = (name, label, fields) => {
+    const button = el("button", { type: "button", class: "link", "data-crumb": name }, [label]);
+    button.onclick = () => {
+      for (const [id, value] of Object.entries(fields)) input(id).value = value;
+      state.expanded.clear();
+      redraw();
+    };
+    return button;
+  };
+  /** @type {(Node | string)[]} */
+  const parts = [step("organisation", "Whole organisation", { group: "", team: "", level: "TEAM" })];
+  if (f.group) {
+    const group = state.groups.find((g) => g.id === f.group);
+    parts.push(" › ", step("group", group ? group.name : "group", { team: "", level: "TEAM" }));
+  }
+  if (f.team) {
+    const team = state.teams.get(f.team);
+    parts.push(" › ", step("team", `${team ? team.name : "team"} and its neighbours`, { level: "TEAM" }));
+  }
+  if (f.level === "ITEM") parts.push(" › ", el("span", { "data-crumb": "items" }, ["items"]));
+  nav.replaceChildren(...parts);
+}
+
 /** @param {any} map */
-function draw(map) {
+async function draw(map) {
   if (state.cy) state.cy.destroy();
   const container = /** @type {HTMLElement} */ (document.getElementById("cy"));
   const cy = cytoscape({ container, elements: elements(map), style: STYLE, wheelSensitivity: 0.3,
@@ -262,140 +296,110 @@ function draw(map) {
   cy.layout(/** @type {any} */ ({ name: "fcose", animate: false, quality: large ? "draft" : "default",
     randomize: true, nodeRepulsion: 6000, idealEdgeLength: 80, packComponents: true,
     numIter: large ? 600 : 2500, tile: true })).run();
+  mirrorClusters(cy);
   positions(cy);
   cy.on("viewport", () => positions(cy));
   cy.on("tap", "node[kind = 'TEAM']", (/** @type {any} */ event) => openTeam(event.target.id()));
   cy.on("tap", "node[kind = 'PRODUCT']", (/** @type {any} */ event) => openTeam(event.target.id()));
-  cy.on("tap", "node[kind = 'ITEM']", (/** @type {any} */ event) => highlightBlast(event.target.id()));
-  cy.on("tap", "node[?cluster]", (/** @type {any} */ event) => toggleCluster(event.target.data("groupId")));
-  cy.on("tap", "edge", (/** @type {any} */ event) => openEdge(event.target.data("members")));
-  if (state.selected && cy.getElementById(state.selected).nonempty()) openTeam(state.selected);
+  cy.on("tap", "node[kind = 'ITEM']", (/** @type {any} */ event) => setHighlight(event.target.id()));
+  cy.on("tap", "node[?cluster]", (/** @type {any} */ event) => openCluster(event.target.data("groupId")));
+  cy.on("tap", "edge", (/** @type {any} */ event) => openEdge(event.target.data("members"), event.target.id()));
+  await Promise.all([restoreSelection(cy), applyHighlight()]);
 }
 
 /**
- * Where each drawn node is on the canvas (pixels from its top left), kept on the mirror so a
- * script can click it; nodes folded into a group cluster have none.
+ * Reopen the panel the URL names: a drawn team, product or edge, or a dependency.
+ * @param {any} cy
+ */
+async function restoreSelection(cy) {
+  const id = state.selected;
+  if (!id) return;
+  const drawn = cy.getElementById(id);
+  if (drawn.nonempty() && drawn.isEdge()) await openEdge(drawn.data("members"), id);
+  else if (kindOf(id) === "Dependency") await openDependency(id);
+  else if (drawn.nonempty() && !drawn.data("cluster")) await openTeam(id);
+}
+
+/**
+ * The group clusters drawn, in the mirror too (with their positions), for scripts and tests.
+ * @param {any} cy
+ */
+function mirrorClusters(cy) {
+  const list = /** @type {HTMLElement} */ (document.getElementById("map-mirror"));
+  for (const old of list.querySelectorAll("[data-group-id]")) old.remove();
+  list.append(...cy.nodes("[?cluster]").map((/** @type {any} */ c) => el("li", {
+    "data-group-id": c.data("groupId"), "data-collapsed": String(c.children().empty()) }, [`group ${c.data("label")}`])));
+}
+
+/**
+ * Where each drawn node, edge (its midpoint) and group is on the canvas (pixels from its top
+ * left; a group: a point on its top border strip, clear of its teams), kept on the mirror so a
+ * script can click it; what is folded into a group cluster has none.
  * @param {any} cy
  */
 function positions(cy) {
-  for (const item of document.querySelectorAll("#map-mirror [data-node-id]")) {
-    const node = cy.getElementById(item.getAttribute("data-node-id"));
+  for (const item of document.querySelectorAll("#map-mirror li")) {
     const li = /** @type {HTMLElement} */ (item);
-    if (node.nonempty()) {
-      const at = node.renderedPosition();
-      li.dataset.x = String(Math.round(at.x));
-      li.dataset.y = String(Math.round(at.y));
-    } else {
+    const { nodeId, source, target, groupId } = li.dataset;
+    const drawn = nodeId ? cy.getElementById(nodeId) : groupId ? cy.getElementById(`cluster:${groupId}`)
+      : cy.getElementById(`edge:${source}>${target}`);
+    if (drawn.empty()) {
       delete li.dataset.x;
       delete li.dataset.y;
+      continue;
     }
+    let at = drawn.isEdge() ? drawn.renderedMidpoint() : drawn.renderedPosition();
+    if (groupId && drawn.children().nonempty()) {
+      const box = drawn.renderedBoundingBox({ includeLabels: false });
+      at = { x: (box.x1 + box.x2) / 2, y: box.y1 + 3 };
+    }
+    li.dataset.x = String(Math.round(at.x));
+    li.dataset.y = String(Math.round(at.y));
   }
 }
 
-/** @param {string} groupId */
-function toggleCluster(groupId) {
-  if (!state.map || state.map.edges.length <= AGGREGATE_ABOVE) return;
-  if (state.expanded.has(groupId)) state.expanded.delete(groupId);
-  else state.expanded.add(groupId);
-  draw(state.map);
-}
-
-/** @param {string} title @param {(Node | string)[]} children */
-function showPanel(title, children) {
-  const panel = /** @type {HTMLElement} */ (document.getElementById("panel"));
-  panel.hidden = false;
-  panel.replaceChildren(el("button", { type: "button", id: "panel-close", "aria-label": "Close" }, ["×"]),
-    el("h2", {}, [title]), ...children);
-  /** @type {HTMLElement} */ (document.getElementById("panel-close")).onclick = () => {
-    panel.hidden = true;
-    state.selected = null;
+/**
+ * Drill down from a group: a cluster folded into one node (a large map) opens in place; an
+ * open one becomes the group filter, so the map shows that group's teams and their neighbours.
+ * @param {string} groupId
+ */
+function openCluster(groupId) {
+  if (state.map && state.map.edges.length > AGGREGATE_ABOVE && !state.expanded.has(groupId)) {
+    state.expanded.add(groupId);
     saveViewState(readFilters());
-  };
-}
-
-/** @param {any} d @param {"in" | "out"} side */
-function dependencyRow(d, side) {
-  const other = side === "in" ? d.providerTeam : d.consumerTeam;
-  const provider = d.provider ? `${d.provider.key} ${d.provider.title}` : "a product request";
-  const row = el("li", { "data-dependency-id": d.id }, [
-    el("strong", {}, [`${d.type} `]),
-    `${d.consumer.key} ${d.consumer.title} ← ${provider} (${other ? other.name : "?"}); needed by ${
-      d.neededBy || "?"}, available from ${d.availableFrom || "?"}`,
-  ]);
-  const blast = el("button", { type: "button", class: "link" }, ["blast radius"]);
-  blast.onclick = () => highlightBlast(d.consumer.id);
-  row.append(" ", blast);
-  if (d.flags.length) row.append(el("ul", {}, d.flags.map((/** @type {any} */ f) =>
-    el("li", { class: `flag ${f.severity}`, "data-flag": f.code }, [f.message]))));
-  return row;
-}
-
-/** @param {string} id */
-async function openTeam(id) {
-  state.selected = id;
-  saveViewState(readFilters());
-  if (!id.startsWith("VGVhbT")) { // products have no planning: list the map's edges instead
-    const node = state.map.nodes.find((/** @type {MapNode} */ n) => n.id === id);
-    showPanel(node ? node.label : id, [el("p", {}, ["A shared product; click one of its edges."])]);
+    draw(state.map);
     return;
   }
-  const data = await gql(TEAM_PANEL, { id, asOf: input("asOf").value || null });
-  const team = data.node;
-  const incoming = team.planning.incomingDependencies.edges.map((/** @type {any} */ e) => e.node);
-  const outgoing = team.planning.outgoingDependencies.edges.map((/** @type {any} */ e) => e.node);
-  const flags = data.flags.edges.map((/** @type {any} */ e) => e.node);
-  const items = el("button", { type: "button", id: "drill-items" }, ["Show its items and their dependencies"]);
-  items.onclick = () => {
-    input("team").value = id;
-    input("level").value = "ITEM";
-    redraw();
-  };
-  showPanel(team.name, [
-    el("p", { class: "muted" }, [`${team.topology} · ${team.framework} · ${team.group.name}`]),
-    items,
-    el("h3", {}, [`Flags (${data.flags.totalCount})`]),
-    el("ul", { id: "panel-flags" }, flags.map((/** @type {any} */ f) =>
-      el("li", { class: `flag ${f.severity}`, "data-flag": f.code }, [f.message]))),
-    el("h3", {}, [`Waits on (${incoming.length})`]),
-    el("ul", {}, incoming.map((/** @type {any} */ d) => dependencyRow(d, "in"))),
-    el("h3", {}, [`Others wait on it (${outgoing.length})`]),
-    el("ul", {}, outgoing.map((/** @type {any} */ d) => dependencyRow(d, "out"))),
-  ]);
-  if (state.cy) { state.cy.elements().unselect(); state.cy.getElementById(id).select(); }
+  if (groupId === "ungrouped" || input("group").value === groupId) return;
+  input("group").value = groupId;
+  input("team").value = "";
+  input("level").value = "TEAM";
+  state.expanded.clear();
+  redraw();
 }
 
-/** @param {MapEdge[]} members */
-async function openEdge(members) {
-  const asOf = input("asOf").value || null;
-  const consumers = [...new Set(members.map((m) => m.target).filter((t) => t.startsWith("VGVhbT")))];
-  const providers = [...new Set(members.map((m) => state.map.nodes.find((/** @type {MapNode} */ n) =>
-    n.id === m.source)?.teamId || m.source))];
-  const data = await gql(EDGE_DEPENDENCIES, { filter: { consumerTeamIds: consumers, providerTeamIds: providers,
-    asOf }, asOf });
-  const teamOf = (/** @type {string} */ id) =>
-    state.map.nodes.find((/** @type {MapNode} */ n) => n.id === id)?.teamId || id;
-  const wanted = new Set(members.map((m) => `${teamOf(m.source)}>${m.target}`));
-  const rows = data.dependencies.edges.map((/** @type {any} */ e) => e.node);
-  const labels = new Map(state.map.nodes.map((/** @type {MapNode} */ n) => [n.id, n.label]));
-  showPanel(`${members.length} team pair${members.length === 1 ? "" : "s"}`, [
-    el("p", {}, members.map((m) => `${labels.get(m.source)} → ${labels.get(m.target)} (${m.count}) `)),
-    el("ul", { id: "panel-edge" }, rows
-      .filter((/** @type {any} */ d) => wanted.has(`${d.providerTeam?.id}>${d.consumerTeam.id}`))
-      .map((/** @type {any} */ d) => dependencyRow(d, "in"))),
-  ]);
-}
-
-/** @param {string[]} ids */
+/**
+ * Emphasise what is drawn among `ids` (and mark it in the mirror: data-highlighted).
+ * @param {string[]} ids
+ */
 function highlight(ids) {
   const cy = state.cy;
   cy.elements().removeClass("highlight faded");
+  const wanted = new Set(ids);
+  for (const item of document.querySelectorAll("#map-mirror li")) {
+    const li = /** @type {HTMLElement} */ (item);
+    const id = li.dataset.nodeId || (li.dataset.source ? `edge:${li.dataset.source}>${li.dataset.target}` : "");
+    if (wanted.has(id)) li.dataset.highlighted = "true";
+    else delete li.dataset.highlighted;
+  }
   if (!ids.length) return;
   const chosen = cy.collection(ids.map((id) => cy.getElementById(id)).filter((/** @type {any} */ e) => e.nonempty()));
   cy.elements().not(chosen).not(chosen.ancestors()).addClass("faded");
   chosen.addClass("highlight");
 }
 
-function highlightCycles() {
+/** @returns {string[]} the nodes and edges of every cycle dependencyMap found */
+function cycleIds() {
   /** @type {string[]} */
   const ids = [];
   for (const cycle of state.map.cycles) {
@@ -403,17 +407,29 @@ function highlightCycles() {
       ids.push(id, `edge:${id}>${cycle.nodeIds[(i + 1) % cycle.nodeIds.length]}`);
     });
   }
-  highlight(ids);
+  return ids;
 }
 
-function highlightBottlenecks() {
-  highlight(state.map.bottlenecks.slice(0, 5).map((/** @type {any} */ b) => b.teamId));
+/**
+ * Highlight on request, kept in the URL: "cycles", "bottlenecks" (the five teams most wait
+ * on), an item's id (its blast radius: every transitive consumer and their teams) or null.
+ * @param {string | null} value
+ */
+function setHighlight(value) {
+  state.highlight = value;
+  saveViewState(readFilters());
+  return applyHighlight();
 }
 
-/** @param {string} itemId */
-async function highlightBlast(itemId) {
-  const data = await gql(BLAST, { id: itemId, asOf: input("asOf").value || null });
-  highlight([itemId, ...data.blastRadius.teamIds, ...data.blastRadius.itemIds]);
+async function applyHighlight() {
+  const value = state.highlight;
+  if (!value || !state.cy) return highlight([]);
+  if (value === "cycles") return highlight(cycleIds());
+  if (value === "bottlenecks") {
+    return highlight(state.map.bottlenecks.slice(0, 5).map((/** @type {any} */ b) => b.teamId));
+  }
+  const data = await gql(BLAST, { id: value, asOf: input("asOf").value || null });
+  highlight([value, ...data.blastRadius.teamIds, ...data.blastRadius.itemIds]);
 }
 
 function legend() {
@@ -431,6 +447,22 @@ function legend() {
 
 async function start() {
   legend();
+  connectPanels({
+    map: () => state.map,
+    cy: () => state.cy,
+    asOf: () => input("asOf").value || null,
+    filters: readFilters,
+    select: (id) => {
+      state.selected = id;
+      saveViewState(readFilters());
+    },
+    drillIntoItems: (teamId) => {
+      input("team").value = teamId;
+      input("level").value = "ITEM";
+      redraw();
+    },
+    showBlast: (itemId) => { setHighlight(itemId); },
+  });
   const [groups, teams] = await Promise.all([
     allPages(GROUPS, {}, (d) => d.groups),
     allPages(TEAMS, {}, (d) => d.teams),
@@ -446,9 +478,9 @@ async function start() {
     state.expanded.clear();
     redraw();
   });
-  /** @type {HTMLElement} */ (document.getElementById("show-cycles")).onclick = highlightCycles;
-  /** @type {HTMLElement} */ (document.getElementById("show-bottlenecks")).onclick = highlightBottlenecks;
-  /** @type {HTMLElement} */ (document.getElementById("clear-highlight")).onclick = () => highlight([]);
+  /** @type {HTMLElement} */ (document.getElementById("show-cycles")).onclick = () => setHighlight("cycles");
+  /** @type {HTMLElement} */ (document.getElementById("show-bottlenecks")).onclick = () => setHighlight("bottlenecks");
+  /** @type {HTMLElement} */ (document.getElementById("clear-highlight")).onclick = () => setHighlight(null);
   await redraw();
 }
 

@@ -28,8 +28,10 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -77,10 +79,23 @@ class Mapping:
     research_time_cap: int = 10
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(value: str) -> date | None:
     value = value.strip()
     if not value:
         return None
+    return _parsed_date(value)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_date(value: str) -> date:
+    """Cached: an export of tens of thousands of issues repeats a few hundred dates, and each
+    miss tries the formats in turn (strptime is slow)."""
+    if _ISO_DATE.match(value):
+        with suppress(ValueError):
+            return date.fromisoformat(value)
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 import pytest
-from benchmarks.import_org import catalog, jira
+from benchmarks.import_org import ISSUES_PER_TEAM, PEOPLE_PER_TEAM, catalog, jira
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,6 +20,7 @@ from syncpoint.dependencies.models import Dependency
 from syncpoint.imports.backstage import parse_backstage
 from syncpoint.imports.jira import parse_jira
 from syncpoint.imports.report import Outcome, Report
+from syncpoint.imports.repository import CHUNK
 from syncpoint.imports.runner import run_import
 from syncpoint.imports.sources import SourceFile
 from syncpoint.teams.models import Membership, Person, Team
@@ -46,6 +47,10 @@ async def _jira(session: SerialSession, teams: int, prefix: str) -> Report:
         files=[SourceFile("issues.csv", issues)],
         apply=True,
     )
+
+
+def _chunks(keys: int) -> int:
+    return -(-keys // CHUNK)
 
 
 class _Statements:
@@ -93,14 +98,17 @@ async def test_the_statements_of_an_import_do_not_grow_with_its_input(
 
     # then three times the teams, people, items and dependencies take as many statements
     assert len(report.of("TEAM", Outcome.CREATED)) == 12
-    assert len(report.of("MEMBERSHIP", Outcome.CREATED)) == 96
-    assert len(jira_report.of("ITEM", Outcome.CREATED)) == 480
+    assert len(report.of("MEMBERSHIP", Outcome.CREATED)) == 12 * PEOPLE_PER_TEAM
+    assert len(jira_report.of("ITEM", Outcome.CREATED)) == 12 * ISSUES_PER_TEAM
     assert report.of("DEPENDENCY", Outcome.CREATED)
     assert jira_report.of("DEPENDENCY", Outcome.CREATED)
     teams = {t.slug for t in await session.scalars(select(Team))}
     assert {"s-team-3", "l-team-11"} <= teams
-    assert await session.scalar(select(BacklogItem).where(BacklogItem.key == "JLAAL-40"))
-    assert (large, large_jira) == (small, small_jira)
+    last = f"JLAAL-{ISSUES_PER_TEAM}"
+    assert await session.scalar(select(BacklogItem).where(BacklogItem.key == last))
+    assert large == small
+    # the existing items are looked up by key CHUNK at a time: one more SELECT per chunk
+    assert large_jira - small_jira == _chunks(12 * ISSUES_PER_TEAM) - _chunks(4 * ISSUES_PER_TEAM)
     assert small < 20
     assert small_jira < 20
     if backend == "postgresql":
@@ -153,30 +161,30 @@ async def test_a_bulk_import_is_audited_versioned_and_moves_the_key_counters(
         await session.flush()
 
     # then every created item is in the audit's changes, the data version will move, and the
-    # counter is past the imported keys (the next item of the project is number 41)
+    # counter is past the imported keys (the next item of the project is the one after them)
     created = {c.id for c in recorder.changes.values() if c.type_name == "BacklogItem"}
     items = set(await session.scalars(select(BacklogItem.id).where(BacklogItem.key.like("JA%"))))
     assert created == items
-    assert len(report.of("ITEM", Outcome.CREATED)) == len(items) == 80
+    assert len(report.of("ITEM", Outcome.CREATED)) == len(items) == 2 * ISSUES_PER_TEAM
     assert pending_writes(session) > writes
     counter = await session.scalar(
         select(ItemKeyCounter.last_number).where(ItemKeyCounter.prefix == "JAAAA")
     )
-    assert counter == 40
-    assert await keys.next_key(session, "JAAAA") == "JAAAA-41"
+    assert counter == ISSUES_PER_TEAM
+    assert await keys.next_key(session, "JAAAA") == f"JAAAA-{ISSUES_PER_TEAM + 1}"
 
 
 async def test_people_and_memberships_of_the_catalog_are_written_in_bulk(
     session: SerialSession,
 ) -> None:
-    # when a catalog of 3 teams of 8 people is imported
+    # when a catalog of 3 teams is imported
     report = await _backstage(session, 3, "m")
 
     # then each person is in their team with the role the catalog names
     people = {p.email: p for p in await session.scalars(select(Person))}
-    assert len(report.of("PERSON", Outcome.CREATED)) == 24
+    assert len(report.of("PERSON", Outcome.CREATED)) == 3 * PEOPLE_PER_TEAM
     memberships = list(await session.scalars(select(Membership)))
-    assert len(memberships) == 24
+    assert len(memberships) == 3 * PEOPLE_PER_TEAM
     owner = people["m-u1-0@example.com"]
     (membership,) = [m for m in memberships if m.person_id == owner.id]
     assert membership.role.value == "PRODUCT_OWNER"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,10 +40,21 @@ def read_paths(
 def yaml_documents(source: SourceFile, report: Report) -> list[tuple[int, dict[str, Any]]]:
     """The documents of a (multi-document) YAML file; a syntax error or a document that is not
     a mapping is reported (the documents before a syntax error are kept)."""
+    try:
+        loaded = list(yaml.load_all(source.content, Loader=SAFE_LOADER))
+    except yaml.YAMLError:
+        # Read again by the pure-Python loader: its message (with the line's excerpt) is the
+        # one the report gives, whichever loader is installed.
+        return _documents(yaml.load_all(source.content, Loader=yaml.SafeLoader), source, report)
+    return _documents(iter(loaded), source, report)
+
+
+def _documents(
+    loaded: Iterator[Any], source: SourceFile, report: Report
+) -> list[tuple[int, dict[str, Any]]]:
     documents: list[tuple[int, dict[str, Any]]] = []
     index = 0
     try:
-        loaded = yaml.load_all(source.content, Loader=SAFE_LOADER)
         for index, document in enumerate(loaded):  # noqa: B007
             if document is None:
                 continue

@@ -233,7 +233,8 @@ class Writer:
     # ---- people -----------------------------------------------------------------------------
 
     async def _people(self, spec: OrgSpec) -> None:
-        people = await repo.people_by_email(self.session, [p.email for p in spec.people])
+        emails = [p.email for p in spec.people] + [m.email for m in spec.memberships]
+        people = await repo.people_by_email(self.session, emails)
         for person in spec.people:
             existing = people.get(person.email.lower())
             try:
@@ -318,7 +319,7 @@ class Writer:
                         slug=product.slug,
                         name=product.name,
                         kind=kind,
-                        owner=owner,
+                        owner=None if problems else owner,  # archived: that is the problem
                         owner_team_id=owner.id,
                         description=product.description,
                         capacity_units=product.capacity_units,

@@ -425,7 +425,7 @@ class Writer:
         ids), then the dependencies (one more flush)."""
         keys_ = [k for d in spec.dependencies for k in dependency_keys(d)]
         items = await repo.items_by_key(self.session, keys_)
-        existing = list(items)
+        existing = set(items)
         open_ = await repo.open_dependencies_of(self.session, [i.id for i in items.values()])
         planned: set[str] = set()  # consumer keys that get their dependency in this run
         resolved: list[_Resolved] = []

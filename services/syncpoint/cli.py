@@ -107,14 +107,19 @@ def _in_session(
                 await _require_schema(session)
                 if audit is None:
                     result = await work(session)
+                elif bulk:  # a summary: no need to record tens of thousands of rows first
+                    actor = cli_actor()
+                    result = await work(session)
+                    await session.flush()
+                    note = str(result)
+                    session.add(entry_for(actor, audit, [], system=actor.system, note=note))
                 else:
                     actor = cli_actor()
                     with recording(session) as recorder:
                         result = await work(session)
                         await session.flush()
-                    changes = [] if bulk else list(recorder.changes.values())
-                    note = str(result) if bulk else None
-                    session.add(entry_for(actor, audit, changes, system=actor.system, note=note))
+                    changes = list(recorder.changes.values())
+                    session.add(entry_for(actor, audit, changes, system=actor.system))
                 await session.commit()
                 return result
         finally:

@@ -163,3 +163,30 @@ async def test_strict_writes_nothing_when_a_row_is_invalid(session: SerialSessio
 
     assert not report.written
     assert await session.scalar(select(BacklogItem).where(BacklogItem.key == "RX-1")) is None
+
+
+TWO_BLOCKERS = HEADER + (
+    "RX-1,Rank by session,Story,To Do,,,,,,,,,,,,FX-7\n"
+    "RX-2,Rank by dwell,Story,To Do,,,,,,,,,,,,\n"
+    "FX-7,Session features,Story,Done,,,,,,,,,,,RX-1,\n"
+    "FX-8,Dwell features,Story,Done,,,,,,,,,,,RX-1,\n"
+)
+
+
+async def test_an_issue_blocked_by_two_issues_reimports_unchanged(session: SerialSession) -> None:
+    # given an issue blocked by two issues of another team, imported
+    await _teams(session)
+    first = await _import(session, TWO_BLOCKERS, apply=True)
+    assert len(first.of("DEPENDENCY", Outcome.CREATED)) == 2
+
+    # when the export is imported again
+    again = await _import(session, TWO_BLOCKERS, apply=True)
+
+    # then both dependencies are found (the consumer's open dependencies are matched by pair,
+    # not one per consumer) and nothing is refused
+    assert not again.invalid
+    assert {a.key for a in again.of("DEPENDENCY", Outcome.UNCHANGED)} == {
+        "RX-1 -> FX-7",
+        "RX-1 -> FX-8",
+    }
+    assert len(list(await session.scalars(select(Dependency)))) == 2

@@ -77,7 +77,48 @@ async def create_dependency(
     else:
         assert provider_product_id is not None
         await _check_provider_product(session, consumer, provider_product_id)
-    dependency = Dependency(
+    dependency = build_dependency(
+        actor,
+        consumer=consumer,
+        provider_item_id=provider_item_id,
+        type=type,
+        needed_by=needed_by,
+        description=description,
+        provider_product_id=provider_product_id,
+    )
+    session.add(dependency)
+    await session.flush()
+    return dependency
+
+
+def build_dependency(
+    actor: Actor,
+    *,
+    consumer: BacklogItem,
+    provider_item_id: int | None,
+    type: DependencyType,
+    needed_by: date | None = None,
+    description: str = "",
+    provider_product_id: int | None = None,
+) -> Dependency:
+    """A new open dependency checked by the rules that need no lookup, not added to a session:
+    the bulk import knows the provider exists and which pairs have an open dependency."""
+    actor.require_team(CREATE_DEPENDENCY, consumer.team_id)
+    if provider_item_id is None and provider_product_id is None:
+        raise DomainError(
+            "Name the provider item (or the product).",
+            field="providerItemId",
+            code=ErrorCode.REQUIRED,
+        )
+    if provider_item_id is not None and provider_product_id is not None:
+        raise DomainError("Name a provider item or a product, not both.", field="providerProductId")
+    if provider_item_id is not None and provider_item_id == consumer.id:
+        raise DomainError(
+            "An item cannot depend on itself.",
+            field="providerItemId",
+            code=ErrorCode.SELF_REFERENCE,
+        )
+    return Dependency(
         consumer_item_id=consumer.id,
         provider_item_id=provider_item_id,
         provider_product_id=provider_product_id,
@@ -87,9 +128,6 @@ async def create_dependency(
         description=description.strip(),
         created_by_id=actor.person_id,
     )
-    session.add(dependency)
-    await session.flush()
-    return dependency
 
 
 async def _check_provider_item(

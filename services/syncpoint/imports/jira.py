@@ -28,17 +28,18 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.model import DependencyType, ItemKind, ItemStatus
 from syncpoint.cadence import repository as cadence_repo
-from syncpoint.cadence.models import CarryOver, Sprint, SprintState
+from syncpoint.cadence.models import Cadence, CarryOver, Sprint, SprintState
 from syncpoint.core.auth import Actor
 from syncpoint.core.errors import DomainError
 from syncpoint.dependencies import service as dependencies
@@ -47,6 +48,7 @@ from syncpoint.imports.report import Origin, Outcome, Report
 from syncpoint.imports.sources import SourceFile
 from syncpoint.imports.writer import Progress
 from syncpoint.teams.models import Team
+from syncpoint.work import keys
 from syncpoint.work import service as work
 from syncpoint.work.models import BacklogItem
 
@@ -77,10 +79,23 @@ class Mapping:
     research_time_cap: int = 10
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(value: str) -> date | None:
     value = value.strip()
     if not value:
         return None
+    return _parsed_date(value)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_date(value: str) -> date:
+    """Cached: an export of tens of thousands of issues repeats a few hundred dates, and each
+    miss tries the formats in turn (strptime is slow)."""
+    if _ISO_DATE.match(value):
+        with suppress(ValueError):
+            return date.fromisoformat(value)
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()
@@ -281,7 +296,22 @@ def parse_jira(files: Sequence[SourceFile], report: Report, *, mapping: SourceFi
     return plan
 
 
+@dataclass
+class _Planned:
+    """An issue's item and the sprints it was in (by start), to be linked once all have ids."""
+
+    item: BacklogItem
+    sprints: list[Sprint]
+    known: set[tuple[int, int]]  # its carry-overs stored already
+
+
 class _JiraWriter:
+    """Writes the plan in bulk: what exists (teams, items, sprints, cadences, carry-overs, open
+    dependencies) is read in a few set-based SELECTs; then one flush each (multi-row INSERTs)
+    writes the new sprints, the new items (planned in their sprint), the carry-overs and the
+    dependencies of Blocks links. The report is the one the per-object path printed, in the
+    same order."""
+
     def __init__(
         self,
         plan: JiraPlan,
@@ -296,43 +326,59 @@ class _JiraWriter:
         self.report = report
         self.progress = progress
         self.sprints: dict[str, Sprint | None] = {}
+        self.stored: dict[int, list[Sprint]] = {}  # team id -> its sprints (new ones included)
+        self.cadences: dict[int, list[Cadence]] = {}
+        self.new_items: list[BacklogItem] = []
 
     async def run(self) -> None:
         teams = await repo.teams_by_slug(self.session)
         items = await repo.items_by_key(self.session, [i.key for i in self.plan.issues])
+        existing = set(items)
+        team_ids = sorted({teams[i.team].id for i in self.plan.issues if i.team in teams})
+        self.stored = await repo.sprints_of(self.session, team_ids)
+        cadences = await cadence_repo.cadences_by_team(self.session, team_ids) if team_ids else []
+        self.cadences = dict(zip(team_ids, cadences, strict=True))
+        carried = await repo.carry_overs_of(self.session, [i.id for i in items.values()])
+        planned: list[_Planned] = []
         for issue in self.plan.issues:
             team = teams.get(issue.team)
             if team is None:
                 self.report.problem(issue.origin, "Issue key", f"Unknown team {issue.team}.")
                 continue
             try:
-                await self._item(issue, team, items)
+                found = await self._item(issue, team, items, carried)
+                if found is not None:
+                    planned.append(found)
             except DomainError as exc:
                 self.report.problem(issue.origin, exc.field or "", exc.message)
             self.progress(1)
-        await self._links(items, {t.id: t for t in teams.values()})
+        await self.session.flush()  # new sprints: their ids, for the new items' INSERT
+        for found in planned:
+            if found.item.sprint_id != found.sprints[-1].id:
+                found.item.sprint_id = found.sprints[-1].id
+        self.session.add_all(self.new_items)
+        await self.session.flush()  # new items: their ids, for the carry-overs
+        self._carry_overs(planned)
+        await keys.note_explicit_keys(self.session, [k for k in items if k not in existing])
+        await self.session.flush()
+        await self._links(items)
 
-    async def _sprint(self, team: Team, name: str, origin: Origin) -> Sprint | None:
+    def _sprint(self, team: Team, name: str, origin: Origin) -> Sprint | None:
         cache_key = f"{team.slug}|{name}"
         if cache_key in self.sprints:
             return self.sprints[cache_key]
-        stored = await self.session.scalar(
-            select(Sprint).where(Sprint.team_id == team.id, Sprint.name == name)
-        )
+        team_sprints = self.stored.setdefault(team.id, [])
+        stored = next((s for s in team_sprints if s.name == name), None)
         if stored is None:
             dates = self.plan.sprint_dates.get(cache_key) or self.plan.mapping.sprints.get(name)
             if dates is None:
-                dates = await self._inferred(team, name, origin)
+                dates = self._inferred(team, name, origin)
             if dates is not None:
-                stored = Sprint(
-                    team_id=team.id,
-                    start_date=dates[0],
-                    end_date=dates[1],
-                    explicit=True,
-                    name=name,
-                    state=SprintState.PLANNED,
+                start, end = dates
+                clash = sorted(
+                    (s for s in team_sprints if s.start_date <= end and s.end_date >= start),
+                    key=lambda s: s.start_date,
                 )
-                clash = await cadence_repo.overlapping(self.session, team.id, *dates)
                 if clash:
                     self.report.problem(
                         origin,
@@ -340,18 +386,25 @@ class _JiraWriter:
                         f"{name} overlaps {team.slug}'s sprint "
                         f"{clash[0].name or clash[0].start_date}; not created.",
                     )
-                    stored = None
                 else:
+                    stored = Sprint(
+                        team_id=team.id,
+                        start_date=start,
+                        end_date=end,
+                        explicit=True,
+                        name=name,
+                        state=SprintState.PLANNED,
+                    )
                     self.session.add(stored)
-                    await self.session.flush()
+                    team_sprints.append(stored)
                     self.report.record("SPRINT", f"{team.slug}: {name}", Outcome.CREATED)
         else:
             self.report.record("SPRINT", f"{team.slug}: {name}", Outcome.UNCHANGED)
         self.sprints[cache_key] = stored
         return stored
 
-    async def _inferred(self, team: Team, name: str, origin: Origin) -> tuple[date, date] | None:
-        cadences = (await cadence_repo.cadences_by_team(self.session, [team.id]))[0]
+    def _inferred(self, team: Team, name: str, origin: Origin) -> tuple[date, date] | None:
+        cadences = self.cadences.get(team.id, [])
         number = _NUMBER.search(name)
         if not cadences or number is None:
             self.report.problem(
@@ -372,7 +425,13 @@ class _JiraWriter:
         )
         return start, end
 
-    async def _item(self, issue: Issue, team: Team, items: dict[str, BacklogItem]) -> None:
+    async def _item(
+        self,
+        issue: Issue,
+        team: Team,
+        items: dict[str, BacklogItem],
+        carried: dict[int, set[tuple[int, int]]],
+    ) -> _Planned | None:
         values: dict[str, Any] = {"estimate": issue.estimate}
         if issue.kind in (ItemKind.EXPERIMENT, ItemKind.SPIKE):
             values["time_cap_days"] = self.plan.mapping.research_time_cap
@@ -383,8 +442,7 @@ class _JiraWriter:
         outcome = Outcome.UNCHANGED
         changed: list[str] = []
         if item is None:
-            item = await work.create_item(
-                self.session,
+            item = work.build_item(
                 self.actor,
                 team_id=team.id,
                 title=issue.title[:300],
@@ -392,6 +450,7 @@ class _JiraWriter:
                 values=values,
                 key=issue.key,
             )
+            self.new_items.append(item)  # added once its sprint has an id (one INSERT)
             items[issue.key] = item
             outcome = Outcome.CREATED
             if issue.kind in (ItemKind.EXPERIMENT, ItemKind.SPIKE):
@@ -402,7 +461,7 @@ class _JiraWriter:
             self.report.problem(
                 issue.origin, "Issue key", f"{issue.key} exists in another team; left alone."
             )
-            return
+            return None
         else:
             wanted = {"title": issue.title[:300], "estimate": issue.estimate}
             changes = {k: v for k, v in wanted.items() if getattr(item, k) != v}
@@ -418,59 +477,68 @@ class _JiraWriter:
             if getattr(item, attr) != value:
                 setattr(item, attr, value)
                 changed.append(attr)
-        await self._plan_sprints(issue, team, item, changed)
+        found = self._plan_sprints(issue, team, item, carried.get(item.id or 0, set()), changed)
         if outcome is Outcome.UNCHANGED and changed:
             outcome = Outcome.UPDATED
         summary = () if outcome is Outcome.CREATED else tuple(sorted(set(changed)))
         self.report.record("ITEM", issue.key, outcome, summary)
+        return found
 
-    async def _plan_sprints(
-        self, issue: Issue, team: Team, item: BacklogItem, changed: list[str]
-    ) -> None:
-        sprints = [
-            s for s in [await self._sprint(team, n, issue.origin) for n in issue.sprints] if s
-        ]
+    def _plan_sprints(
+        self,
+        issue: Issue,
+        team: Team,
+        item: BacklogItem,
+        known: set[tuple[int, int]],
+        changed: list[str],
+    ) -> _Planned | None:
+        """What changes (a new sprint, new carry-overs) is known before anything has an id: a
+        sprint created in this run is new to every item."""
+        sprints = [s for s in [self._sprint(team, n, issue.origin) for n in issue.sprints] if s]
         sprints.sort(key=lambda s: s.start_date)
         if not sprints:
-            return
-        if item.sprint_id != sprints[-1].id:
-            item.sprint_id = sprints[-1].id
+            return None
+        last = sprints[-1]
+        if last.id is None or item.sprint_id != last.id:
             changed.append("sprint")
-        known = {
-            (c.from_sprint_id, c.to_sprint_id)
-            for c in await self.session.scalars(
-                select(CarryOver).where(CarryOver.item_id == item.id)
-            )
-        }
-        for earlier, later in zip(sprints, sprints[1:], strict=False):
-            if (earlier.id, later.id) not in known:
-                self.session.add(
-                    CarryOver(
-                        item_id=item.id,
-                        from_sprint_id=earlier.id,
-                        to_sprint_id=later.id,
-                        note=f"Carried over in Jira ({earlier.name} -> {later.name}).",
-                        actor_id=self.actor.person_id,
-                    )
-                )
-                changed.append("carry-overs")
+        pairs = zip(sprints, sprints[1:], strict=False)
+        if any(a.id is None or b.id is None or (a.id, b.id) not in known for a, b in pairs):
+            changed.append("carry-overs")
         if item.carry_over_count != len(sprints) - 1:
             item.carry_over_count = len(sprints) - 1
-        await self.session.flush()
+        return _Planned(item, sprints, known)
 
-    async def _links(self, items: dict[str, BacklogItem], teams: dict[int, Team]) -> None:
+    def _carry_overs(self, planned: list[_Planned]) -> None:
+        """Now that new items and sprints have ids: the carry-overs not stored yet (one flush
+        writes them all)."""
+        for found in planned:
+            item, sprints = found.item, found.sprints
+            for earlier, later in zip(sprints, sprints[1:], strict=False):
+                if (earlier.id, later.id) not in found.known:
+                    found.known.add((earlier.id, later.id))
+                    self.session.add(
+                        CarryOver(
+                            item_id=item.id,
+                            from_sprint_id=earlier.id,
+                            to_sprint_id=later.id,
+                            note=f"Carried over in Jira ({earlier.name} -> {later.name}).",
+                            actor_id=self.actor.person_id,
+                        )
+                    )
+
+    async def _links(self, items: dict[str, BacklogItem]) -> None:
         pairs: dict[tuple[str, str], Issue] = {}  # (consumer key, provider key)
         for issue in self.plan.issues:
             for blocked in issue.blocks:
                 pairs.setdefault((blocked, issue.key), issue)
             for blocker in issue.blocked_by:
                 pairs.setdefault((issue.key, blocker), issue)
-        existing = await repo.open_dependencies_of(self.session, [i.id for i in items.values()])
-        open_pairs = {(d.consumer_item_id, d.provider_item_id) for d in existing.values()}
         more = await repo.items_by_key(
             self.session, [k for pair in pairs for k in pair if k not in items]
         )
         items = {**items, **more}
+        consumers = {items[c].id for c, _ in pairs if c in items}
+        open_pairs = await repo.open_dependency_pairs(self.session, sorted(consumers))
         for (consumer_key, provider_key), issue in sorted(pairs.items()):
             consumer, provider = items.get(consumer_key), items.get(provider_key)
             key = f"{consumer_key} -> {provider_key}"
@@ -489,15 +557,17 @@ class _JiraWriter:
                 self.report.record("DEPENDENCY", key, Outcome.UNCHANGED)
                 continue
             try:
-                await dependencies.create_dependency(
-                    self.session,
-                    self.actor,
-                    consumer_item_id=consumer.id,
-                    provider_item_id=provider.id,
-                    type=DependencyType.BLOCKING,
-                    description=f"Jira: {provider_key} blocks {consumer_key}",
+                self.session.add(
+                    dependencies.build_dependency(
+                        self.actor,
+                        consumer=consumer,
+                        provider_item_id=provider.id,
+                        type=DependencyType.BLOCKING,
+                        description=f"Jira: {provider_key} blocks {consumer_key}",
+                    )
                 )
                 open_pairs.add((consumer.id, provider.id))
                 self.report.record("DEPENDENCY", key, Outcome.CREATED)
             except DomainError as exc:
                 self.report.problem(issue.origin, exc.field or "", exc.message)
+        await self.session.flush()

@@ -48,15 +48,7 @@ MAX_CAPACITY = 1_000_000
 
 
 async def _owner_team(session: AsyncSession, team_id: int) -> Team:
-    team = await live_team(session, team_id, "ownerTeamId")
-    if team.topology not in OWNER_TOPOLOGIES:
-        raise DomainError(
-            f"{team.name} is a {team.topology.value} team; a product is owned by a PLATFORM or "
-            "COMPLICATED_SUBSYSTEM team.",
-            field="ownerTeamId",
-            code=ErrorCode.INVALID,
-        )
-    return team
+    return _check_owner(await live_team(session, team_id, "ownerTeamId"))
 
 
 def _name(value: str) -> str:
@@ -99,22 +91,74 @@ async def create_product(
     the request is reported at once."""
     actor.require_team(CREATE_PRODUCT, owner_team_id)
     problems = Problems()
-    if not SLUG_RE.match(slug):
-        problems.add(
-            "slug", f"Slug {slug!r} must be 1-64 lower-case letters, digits or inner hyphens."
-        )
-    elif await repo.slug_taken(session, slug):
+    if _slug_checked(slug, problems) and await repo.slug_taken(session, slug):
         problems.add("slug", f"A product with slug {slug!r} exists already.", ErrorCode.DUPLICATE)
-    product = Product(slug=slug, kind=kind, description=description, owner_team_id=owner_team_id)
     with problems.catch():
         await _owner_team(session, owner_team_id)
-    with problems.catch():
-        product.name = _name(name)
-    with problems.catch():
-        product.capacity_units = _capacity(kind, capacity_units)
-    problems.raise_if_any()
+    product = build_product(
+        actor,
+        slug=slug,
+        name=name,
+        kind=kind,
+        owner=None,
+        owner_team_id=owner_team_id,
+        description=description,
+        capacity_units=capacity_units,
+        problems=problems,
+        slug_checked=True,
+    )
     session.add(product)
     await session.flush()
+    return product
+
+
+def _slug_checked(slug: str, problems: Problems) -> bool:
+    if SLUG_RE.match(slug):
+        return True
+    problems.add("slug", f"Slug {slug!r} must be 1-64 lower-case letters, digits or inner hyphens.")
+    return False
+
+
+def _check_owner(team: Team) -> Team:
+    if team.topology not in OWNER_TOPOLOGIES:
+        raise DomainError(
+            f"{team.name} is a {team.topology.value} team; a product is owned by a PLATFORM or "
+            "COMPLICATED_SUBSYSTEM team.",
+            field="ownerTeamId",
+            code=ErrorCode.INVALID,
+        )
+    return team
+
+
+def build_product(
+    actor: Actor,
+    *,
+    slug: str,
+    name: str,
+    kind: ProductKind,
+    owner: Team | None,
+    owner_team_id: int,
+    description: str = "",
+    capacity_units: int | None = None,
+    problems: Problems | None = None,
+    slug_checked: bool = False,
+) -> Product:
+    """A new product checked by the rules that need no lookup (with `owner`, the owner team's
+    topology too), not added to a session: the bulk import knows which slugs are taken.
+    Every problem is reported at once, after those the caller found first (`problems`)."""
+    actor.require_team(CREATE_PRODUCT, owner_team_id)
+    found = problems if problems is not None else Problems()
+    if not slug_checked:
+        _slug_checked(slug, found)
+    product = Product(slug=slug, kind=kind, description=description, owner_team_id=owner_team_id)
+    if owner is not None:
+        with found.catch():
+            _check_owner(owner)
+    with found.catch():
+        product.name = _name(name)
+    with found.catch():
+        product.capacity_units = _capacity(kind, capacity_units)
+    found.raise_if_any()
     return product
 
 
@@ -186,23 +230,32 @@ async def subscribe(
     actor.require_team(SUBSCRIBE, team_id)
     product = await live_product(session, product_id)
     await live_team(session, team_id, "teamId")
+    subscription = build_subscription(actor, product=product, team_id=team_id, since=since)
+    if await repo.active_subscription(session, product_id, team_id):
+        raise DuplicateError("This team consumes the product already.", field="teamId")
+    session.add(subscription)
+    await session.flush()
+    return subscription
+
+
+def build_subscription(
+    actor: Actor, *, product: Product, team_id: int, since: date | None = None
+) -> ProductSubscription:
+    """A new subscription checked by the rules that need no lookup, not added to a session (the
+    bulk import knows the team is live and not yet subscribed)."""
+    actor.require_team(SUBSCRIBE, team_id)
     if team_id == product.owner_team_id:
         raise DomainError(
             "The owner team does not consume its own product.",
             field="teamId",
             code=ErrorCode.SELF_REFERENCE,
         )
-    if await repo.active_subscription(session, product_id, team_id):
-        raise DuplicateError("This team consumes the product already.", field="teamId")
-    subscription = ProductSubscription(
-        product_id=product_id,
+    return ProductSubscription(
+        product_id=product.id,
         team_id=team_id,
         since=since or today(),
         created_by_id=actor.person_id,
     )
-    session.add(subscription)
-    await session.flush()
-    return subscription
 
 
 async def unsubscribe(

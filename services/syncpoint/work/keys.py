@@ -5,8 +5,9 @@ prefix), never from max+1 (two concurrent requests read the same max)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,3 +68,24 @@ async def note_explicit_key(session: AsyncSession, key: str) -> None:
     match = _NUMBERED.match(key)
     if match:
         await _raise_to(session, match.group(1), int(match.group(2)))
+
+
+async def note_explicit_keys(session: AsyncSession, keys: Iterable[str]) -> None:
+    """Keys given by hand in bulk (an import): each prefix's counter moves past the highest of
+    them, in one executemany statement (not one per key)."""
+    highest: dict[str, int] = {}
+    for key in keys:
+        match = _NUMBERED.match(key)
+        if match:
+            prefix, number = match.group(1), int(match.group(2))
+            highest[prefix] = max(number, highest.get(prefix, 0))
+    if not highest:
+        return
+    counter = table()
+    stmt = (
+        update(counter)
+        .where(counter.c.prefix == bindparam("p"), counter.c.last_number < bindparam("n"))
+        .values(last_number=bindparam("n"))
+    )
+    params = [{"p": prefix, "n": number} for prefix, number in sorted(highest.items())]
+    await session.execute(stmt, params)

@@ -191,10 +191,30 @@ async def create_item(
 
     Every problem of the input is reported at once."""
     team = await get_team(session, team_id)
-    actor.require_team(CREATE_ITEM, team.id)
+    item = build_item(actor, team_id=team.id, title=title, kind=kind, values=values, key=key)
+    item.key = await _key(session, team, key)
+    session.add(item)
+    await session.flush()
+    return item
+
+
+def build_item(
+    actor: Actor,
+    *,
+    team_id: int,
+    title: str,
+    kind: ItemKind,
+    values: Mapping[str, Any],
+    key: str | None = None,
+) -> BacklogItem:
+    """A new item checked by the rules that need no lookup (every problem at once), not added
+    to a session. With a `key`, the item has it; the bulk import, which gives every key, checks
+    which are taken and moves the key counters past them in one statement each
+    (`keys.note_explicit_keys`)."""
+    actor.require_team(CREATE_ITEM, team_id)
     problems = Problems()
     item = BacklogItem(
-        team_id=team.id,
+        team_id=team_id,
         title=_noted(problems, lambda: required_text(title, "title"), title),
         kind=kind,
         status=ItemStatus.BACKLOG,
@@ -204,11 +224,8 @@ async def create_item(
     _apply_values(item, values, problems)
     check_research_fields(item, problems)
     if key is not None:
-        _noted(problems, lambda: _key_format(key), key)
+        item.key = _noted(problems, lambda: _key_format(key), key)
     problems.raise_if_any()
-    item.key = await _key(session, team, key)
-    session.add(item)
-    await session.flush()
     return item
 
 

@@ -24,6 +24,7 @@ from syncpoint.teams.service.common import (
     UPDATE_TEAM,
 )
 from syncpoint.teams.service.interactions import (
+    build_interaction,
     end_interaction,
     start_interaction,
     update_interaction,
@@ -31,6 +32,8 @@ from syncpoint.teams.service.interactions import (
 from syncpoint.teams.service.people import (
     add_membership,
     archive_person,
+    build_membership,
+    build_person,
     change_membership,
     create_person,
     remove_membership,
@@ -39,6 +42,8 @@ from syncpoint.teams.service.people import (
 from syncpoint.teams.service.structure import (
     archive_group,
     archive_team,
+    build_group,
+    build_team,
     create_group,
     create_team,
     update_group,
@@ -65,6 +70,11 @@ __all__ = [
     "archive_group",
     "archive_person",
     "archive_team",
+    "build_group",
+    "build_interaction",
+    "build_membership",
+    "build_person",
+    "build_team",
     "change_membership",
     "create_group",
     "create_person",

@@ -53,13 +53,45 @@ async def start_interaction(
         )
     await get_live(session, Team, team_id, "Team", "teamId")
     await get_live(session, Team, partner_id, "Team", "partnerId")
-    start = starts_on or today()
-    check_dates(start, expected_end, "expectedEnd")
+    check_dates(starts_on or today(), expected_end, "expectedEnd")
     if await repo.open_interaction(session, team_id, partner_id, mode):
         raise DuplicateError(
             f"These teams already have an open {mode.value} interaction.", field="partnerId"
         )
-    interaction = Interaction(
+    interaction = build_interaction(
+        actor,
+        team_id=team_id,
+        partner_id=partner_id,
+        mode=mode,
+        purpose=purpose,
+        starts_on=starts_on,
+        expected_end=expected_end,
+    )
+    session.add(interaction)
+    await session.flush()
+    return interaction
+
+
+def build_interaction(
+    actor: Actor,
+    *,
+    team_id: int,
+    partner_id: int,
+    mode: InteractionMode,
+    purpose: str,
+    starts_on: date | None,
+    expected_end: date | None,
+) -> Interaction:
+    """A new interaction checked by the rules that need no lookup, not added to a session (the
+    bulk import knows both teams are live and have no open interaction of that mode)."""
+    actor.require_any_team(START_INTERACTION, {team_id, partner_id})
+    if team_id == partner_id:
+        raise DomainError(
+            "A team cannot interact with itself.", field="partnerId", code=ErrorCode.SELF_REFERENCE
+        )
+    start = starts_on or today()
+    check_dates(start, expected_end, "expectedEnd")
+    return Interaction(
         team_id=team_id,
         partner_id=partner_id,
         mode=mode,
@@ -67,9 +99,6 @@ async def start_interaction(
         starts_on=start,
         expected_end=expected_end,
     )
-    session.add(interaction)
-    await session.flush()
-    return interaction
 
 
 async def _open_interaction(session: AsyncSession, interaction_id: int) -> Interaction:

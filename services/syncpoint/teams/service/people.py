@@ -54,10 +54,17 @@ async def create_person(
     actor.require_access(CREATE_PERSON)
     if await repo.email_taken(session, _email(email)):
         raise DuplicateError(f"Someone with e-mail {email!r} exists already.", field="email")
-    person = Person(name=clean_name(name), email=email.strip(), title=title)
+    person = build_person(actor, name=name, email=email, title=title)
     session.add(person)
     await session.flush()
     return person
+
+
+def build_person(actor: Actor, *, name: str, email: str, title: str = "") -> Person:
+    """A new person checked by the rules that need no lookup, not added to a session (the bulk
+    import checks e-mails for every person at once)."""
+    actor.require_access(CREATE_PERSON)
+    return Person(name=clean_name(name), email=_email(email), title=title)
 
 
 async def update_person(
@@ -117,12 +124,28 @@ async def add_membership(
             "This person is a member of that team already; change the role instead.",
             field="personId",
         )
-    membership = Membership(
-        person_id=person_id, team_id=team_id, role=role, started_on=started_on or today()
+    membership = build_membership(
+        actor, person_id=person_id, team_id=team_id, role=role, started_on=started_on
     )
     session.add(membership)
     await session.flush()
     return membership
+
+
+def build_membership(
+    actor: Actor,
+    *,
+    person_id: int,
+    team_id: int,
+    role: MembershipRole,
+    started_on: date | None = None,
+) -> Membership:
+    """A new membership, not added to a session: the bulk import, which knows the person and
+    the team are live and have no active membership, skips those lookups."""
+    actor.require_team(ADD_MEMBERSHIP, team_id)
+    return Membership(
+        person_id=person_id, team_id=team_id, role=role, started_on=started_on or today()
+    )
 
 
 async def _active_membership(session: AsyncSession, membership_id: int) -> Membership:

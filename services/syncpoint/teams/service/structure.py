@@ -71,12 +71,30 @@ async def create_group(
     if await repo.slug_taken(session, Group, clean_slug(slug)):
         raise DuplicateError(f"A group with slug {slug!r} exists already.", field="slug")
     await _check_parent(session, None, parent_id)
-    group = Group(
-        slug=slug, name=clean_name(name), kind=kind, description=description, parent_id=parent_id
+    group = build_group(
+        actor, slug=slug, name=name, kind=kind, description=description, parent_id=parent_id
     )
     session.add(group)
     await session.flush()
     return group
+
+
+def build_group(
+    actor: Actor,
+    *,
+    slug: str,
+    name: str,
+    kind: GroupKind,
+    description: str = "",
+    parent_id: int | None = None,
+) -> Group:
+    """A new group checked by the rules that need no lookup, not added to a session: the bulk
+    import's path, which checks slugs and parents for every group at once beforehand."""
+    actor.require_access(CREATE_GROUP)
+    clean_slug(slug)
+    return Group(
+        slug=slug, name=clean_name(name), kind=kind, description=description, parent_id=parent_id
+    )
 
 
 async def update_group(
@@ -134,10 +152,21 @@ async def create_team(
     if await repo.slug_taken(session, Team, clean_slug(slug)):
         raise DuplicateError(f"A team with slug {slug!r} exists already.", field="slug")
     await get_live(session, Group, group_id, "Group", "groupId")
-    team = Team(slug=slug, name=clean_name(name), group_id=group_id, channels=[], time_zone="UTC")
-    _apply_team_values(team, values)
+    team = build_team(actor, slug=slug, name=name, group_id=group_id, values=values)
     session.add(team)
     await session.flush()
+    return team
+
+
+def build_team(
+    actor: Actor, *, slug: str, name: str, group_id: int, values: Mapping[str, Any]
+) -> Team:
+    """A new team checked by the rules that need no lookup, not added to a session (the bulk
+    import checks slugs and groups for every team at once)."""
+    actor.require_access(CREATE_TEAM)
+    clean_slug(slug)
+    team = Team(slug=slug, name=clean_name(name), group_id=group_id, channels=[], time_zone="UTC")
+    _apply_team_values(team, values)
     return team
 
 

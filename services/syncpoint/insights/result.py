@@ -127,6 +127,8 @@ class Analysis:
         building them again. The team graph carries counts by flag, so only its betweenness
         is taken."""
         self.__dict__["item_graph"] = previous.item_graph
+        if "_cycle_component" in previous.__dict__:  # strongly connected components of it
+            self.__dict__["_cycle_component"] = previous.__dict__["_cycle_component"]
         if "betweenness" in previous.__dict__:
             self.__dict__["betweenness"] = previous.__dict__["betweenness"]
 

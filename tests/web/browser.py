@@ -89,7 +89,15 @@ def start_server(directory: Path, *, large_teams: int | None = None) -> LiveServ
     url = f"sqlite+aiosqlite:///{directory / 'browser.db'}"
     migrate.upgrade(Settings(), "head", url=url)
     token = asyncio.run(_seed(url, large_teams=large_teams))
-    settings = Settings(database_url=url, environment="development", allow_anonymous_read=False)
+    # One token drives every page of a module's tests, within a minute or two: at the default
+    # per-token budget (200,000 cost points a minute, a team panel ~11,000) later tests were
+    # refused RATE_LIMITED and their panels stayed empty. The budget has tests of its own.
+    settings = Settings(
+        database_url=url,
+        environment="development",
+        allow_anonymous_read=False,
+        rate_limit_per_minute=10**9,
+    )
     port = _free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)

@@ -60,6 +60,9 @@ const BLAST = `query Blast($id: ID!, $asOf: Date) {
 /** @typedef {{id: string, key: string, label: string, kind: string, topology: string | null, openCount: number, lateCount: number, teamId: string | null}} MapNode */
 /** @typedef {{source: string, target: string, count: number, worstFlag: string | null, flags: string[]}} MapEdge */
 
+/** @type {ResizeObserver | null} */
+let resizing = null;
+
 /**
  * selected: a team, product, dependency or drawn edge (its Cytoscape id); highlight: "cycles",
  * "bottlenecks" or the id of the item whose blast radius is shown; expanded: groups opened
@@ -288,6 +291,7 @@ function crumbs(f) {
 /** @param {any} map */
 async function draw(map) {
   if (state.cy) state.cy.destroy();
+  if (resizing) resizing.disconnect();
   const container = /** @type {HTMLElement} */ (document.getElementById("cy"));
   const cy = cytoscape({ container, elements: elements(map), style: STYLE, wheelSensitivity: 0.3,
     minZoom: 0.05, maxZoom: 4 });
@@ -299,6 +303,10 @@ async function draw(map) {
   mirrorClusters(cy);
   positions(cy);
   cy.on("viewport", () => positions(cy));
+  // The page may reflow after the first draw (toolbar, panel, fonts): Cytoscape keeps the size
+  // it measured, so taps and the mirror's positions would be off until it measures again.
+  resizing = new ResizeObserver(() => { cy.resize(); positions(cy); });
+  resizing.observe(container);
   cy.on("tap", "node[kind = 'TEAM']", (/** @type {any} */ event) => openTeam(event.target.id()));
   cy.on("tap", "node[kind = 'PRODUCT']", (/** @type {any} */ event) => openTeam(event.target.id()));
   cy.on("tap", "node[kind = 'ITEM']", (/** @type {any} */ event) => setHighlight(event.target.id()));

@@ -35,6 +35,8 @@ from syncpoint.auth.service import create_token
 from syncpoint.core.auth import Role
 from syncpoint.core.db import make_engine, make_sessionmaker
 from syncpoint.core.settings import Settings
+from syncpoint.dependencies.models import integration_point_items as ipi
+from syncpoint.forums.models import ForumMember
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -112,8 +114,6 @@ async def _prepare(url: str, scale: str, seed: int, reload: bool) -> dict[str, A
     sessionmaker = make_sessionmaker(engine)
     from syncpoint.demo import database_is_empty, load_demo
     from syncpoint.demo.large import LARGE, generate, load_large
-    from syncpoint.dependencies.models import integration_point_items as ipi
-    from syncpoint.forums.models import ForumMember
 
     load_seconds = None
     async with sessionmaker() as session:
@@ -125,26 +125,32 @@ async def _prepare(url: str, scale: str, seed: int, reload: bool) -> dict[str, A
                 await load_demo(session)
             await session.commit()
             load_seconds = time.perf_counter() - start
-        issued = await create_token(session, role=Role.ADMIN, person_id=None, days=1)
-        forum = await session.scalar(
-            select(ForumMember.forum_id)
-            .group_by(ForumMember.forum_id)
-            .order_by(func.count().desc(), ForumMember.forum_id)
-            .limit(1)
-        )
-        point = await session.scalar(
-            select(ipi.c.integration_point_id)
-            .group_by(ipi.c.integration_point_id)
-            .order_by(func.count().desc(), ipi.c.integration_point_id)
-            .limit(1)
-        )
+        found = await scenario_ids(session)
         await session.commit()
     await engine.dispose()
+    return {**found, "load_seconds": load_seconds}
+
+
+async def scenario_ids(session: Any) -> dict[str, str]:
+    """An ADMIN token, the busiest forum and the integration point with the most items: what
+    the scenarios (and `benchmarks.profile_large`) ask about."""
+    issued = await create_token(session, role=Role.ADMIN, person_id=None, days=1)
+    forum = await session.scalar(
+        select(ForumMember.forum_id)
+        .group_by(ForumMember.forum_id)
+        .order_by(func.count().desc(), ForumMember.forum_id)
+        .limit(1)
+    )
+    point = await session.scalar(
+        select(ipi.c.integration_point_id)
+        .group_by(ipi.c.integration_point_id)
+        .order_by(func.count().desc(), ipi.c.integration_point_id)
+        .limit(1)
+    )
     return {
         "token": issued.secret,
         "forum": to_base64("Forum", forum),
         "point": to_base64("IntegrationPoint", point),
-        "load_seconds": load_seconds,
     }
 
 

@@ -12,44 +12,22 @@ import time
 from typing import Any
 
 import httpx
-from sqlalchemy import event, func, select
-from strawberry.relay import to_base64
+from sqlalchemy import event
 
-from benchmarks.http_load import AGENDA, BLOCKERS, MAP, RISK, TEAMS, TYPENAME
+from benchmarks.http_load import AGENDA, BLOCKERS, MAP, RISK, TEAMS, TYPENAME, scenario_ids
 from syncpoint.api import create_app
-from syncpoint.auth.service import create_token
-from syncpoint.core.auth import Role
 from syncpoint.core.collector import tune_collector
 from syncpoint.core.db import make_engine, make_sessionmaker
 from syncpoint.core.settings import Settings
 
 
 async def _ids(url: str) -> dict[str, Any]:
-    from syncpoint.dependencies.models import integration_point_items as ipi
-    from syncpoint.forums.models import ForumMember
-
     engine = make_engine(url)
     async with make_sessionmaker(engine)() as session:
-        issued = await create_token(session, role=Role.ADMIN, person_id=None, days=1)
-        forum = await session.scalar(
-            select(ForumMember.forum_id)
-            .group_by(ForumMember.forum_id)
-            .order_by(func.count().desc(), ForumMember.forum_id)
-            .limit(1)
-        )
-        point = await session.scalar(
-            select(ipi.c.integration_point_id)
-            .group_by(ipi.c.integration_point_id)
-            .order_by(func.count().desc(), ipi.c.integration_point_id)
-            .limit(1)
-        )
+        found = await scenario_ids(session)
         await session.commit()
     await engine.dispose()
-    return {
-        "token": issued.secret,
-        "forum": to_base64("Forum", forum),
-        "point": to_base64("IntegrationPoint", point),
-    }
+    return found
 
 
 async def main(url: str, profile: str | None, warm_start: bool, gc_threshold: int) -> None:

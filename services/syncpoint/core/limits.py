@@ -28,7 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, OperationDefinitionNode
+from graphql import (
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    get_operation_ast,
+)
 from limits import RateLimitItemPerMinute
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
@@ -516,12 +521,7 @@ class QueryCost(SchemaExtension):
 
 
 def _operation(document: Any, name: str | None) -> OperationDefinitionNode | None:
-    if document is None:
-        return None
-    found = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is not None:
-        found = [d for d in found if d.name is not None and d.name.value == name]
-    return found[0] if len(found) == 1 else None
+    return get_operation_ast(document, name) if document is not None else None
 
 
 def install(app: Any, settings: Settings) -> None:

@@ -35,11 +35,12 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
-    Node,
     ObjectFieldNode,
-    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    Visitor,
+    get_operation_ast,
+    visit,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
@@ -120,13 +121,6 @@ def app_responses(app: Any) -> ResponseCache | None:
     return found if found.size > 0 else None
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
-
-
 def _root_fields(
     selections: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], seen: set[str]
 ) -> list[str]:
@@ -144,27 +138,22 @@ def _root_fields(
     return names
 
 
-def _names_any(node: Any, names: frozenset[str]) -> bool:
-    """Whether a field named in `names` occurs anywhere under `node` (fragments included: the
-    caller passes the whole document)."""
-    if isinstance(node, FieldNode) and node.name.value in names:
-        return True
-    selection_set = getattr(node, "selection_set", None)
-    if selection_set is None:
-        return False
-    return any(_names_any(child, names) for child in selection_set.selections)
+class _Names(Visitor):
+    """The names a document uses: of fields, and of arguments and input-object fields."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: set[str] = set()
+        self.arguments: set[str] = set()
 
-def _names_argument(node: Any, names: frozenset[str]) -> bool:
-    """Whether an argument or input-object field named in `names` occurs under `node`."""
-    if isinstance(node, ArgumentNode | ObjectFieldNode) and node.name.value in names:
-        return True
-    for key in getattr(node, "keys", ()):
-        child = getattr(node, key, None)
-        children = child if isinstance(child, tuple | list) else (child,)
-        if any(isinstance(c, Node) and _names_argument(c, names) for c in children):
-            return True
-    return False
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        self.fields.add(node.name.value)
+
+    def enter_argument(self, node: ArgumentNode, *_args: Any) -> None:
+        self.arguments.add(node.name.value)
+
+    def enter_object_field(self, node: ObjectFieldNode, *_args: Any) -> None:
+        self.arguments.add(node.name.value)
 
 
 def _mentions(value: Any, names: frozenset[str]) -> bool:
@@ -181,7 +170,7 @@ def cacheable(
 ) -> bool:
     """A query whose root fields are all kept roots, naming no uncovered field and no argument
     judged against the clock (in the document or its variables)."""
-    operation = _operation(document, operation_name)
+    operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return False
     fragments = {
@@ -190,9 +179,9 @@ def cacheable(
     roots = set(_root_fields(operation.selection_set, fragments, set())) - {"__typename"}
     if not roots or not roots <= CACHEABLE_ROOTS:
         return False
-    if any(_names_any(d, UNCACHEABLE_FIELDS) for d in document.definitions):
-        return False
-    if _names_argument(document, CLOCK_ARGUMENTS):
+    names = _Names()
+    visit(document, names)  # fragments included: the whole document
+    if names.fields & UNCACHEABLE_FIELDS or names.arguments & CLOCK_ARGUMENTS:
         return False
     return not _mentions(variables or {}, CLOCK_ARGUMENTS)
 

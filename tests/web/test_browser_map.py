@@ -115,8 +115,9 @@ def test_clicking_a_team_opens_its_panel_with_the_flag_sentences(
     # position afresh for each click (a click beside the node opens nothing).
     for _attempt in range(5):
         x, y = float(ranking.get_attribute("data-x")), float(ranking.get_attribute("data-y"))
-        box = page.locator("#cy").bounding_box()
-        page.mouse.click(box["x"] + x, box["y"] + y)
+        # At the point on the canvas, scrolled into view first: the canvas can reach below
+        # the window, and a node laid out there was clicked outside it (no tap at all).
+        page.locator("#cy").click(position={"x": x, "y": y})
         try:
             page.wait_for_selector("#panel-flags li", timeout=10_000)
             break

@@ -50,8 +50,9 @@ def click_until(page: Any, entry: Any, done: str, attempts: int = 6) -> None:
     machine the layout may still settle after the first draw, so read the position afresh."""
     for _attempt in range(attempts):
         x, y = float(entry.get_attribute("data-x")), float(entry.get_attribute("data-y"))
-        box = page.locator("#cy").bounding_box()
-        page.mouse.click(box["x"] + x, box["y"] + y)
+        # At the point on the canvas, scrolled into view first: the canvas can reach below
+        # the window, and a node laid out there was clicked outside it (no tap at all).
+        page.locator("#cy").click(position={"x": x, "y": y})
         try:
             page.wait_for_selector(done, state="attached", timeout=10_000)
             return

@@ -228,7 +228,7 @@ async def api_client(
     app.state.migration_heads = set(_migration_heads())
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield ApiClient(client, session)
+        yield ApiClient(client, session, app)
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from syncpoint.core.db import SerialSession
 
 
 class ApiClient:
-    def __init__(self, client: httpx.AsyncClient, session: SerialSession) -> None:
+    def __init__(self, client: httpx.AsyncClient, session: SerialSession, app: Any = None) -> None:
         self.http = client
         self.session = session
+        self.app = app
         self.token: str | None = None
 
     async def login(self, role: Role, person_id: int | None = None) -> str:

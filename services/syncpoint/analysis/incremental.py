@@ -18,7 +18,7 @@ day, a changed product or integration point set) makes `changes` answer None: ev
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,16 +49,15 @@ class Changes:
         return not (self.item_ids or self.dependency_ids or self.interactions or self.graph)
 
 
-def _diff(old: Sequence[Any], new: Sequence[Any]) -> tuple[set[int], dict[int, Any]]:
-    before = {row.id: row for row in old}
+def _diff(old: Sequence[Any], new: Sequence[Any]) -> set[int]:
     if len(old) == len(new):
-        # Snapshots list rows in id order: compare pairwise, no second index.
+        # Snapshots list rows in id order: compare pairwise, no index.
         pairs = list(zip(old, new, strict=True))
         if all(a.id == b.id for a, b in pairs):
-            return {b.id for a, b in pairs if a != b}, before
+            return {b.id for a, b in pairs if a != b}
+    before = {row.id: row for row in old}
     after = {row.id: row for row in new}
-    changed = {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
-    return changed, before
+    return {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
 
 
 def changes(old: AnalysisInput, new: AnalysisInput) -> Changes | None:
@@ -69,11 +68,34 @@ def changes(old: AnalysisInput, new: AnalysisInput) -> Changes | None:
         return None
     if old.teams != new.teams:
         return None  # a cadence, name or framework change reaches every item of the team
-    items, old_items = _diff(old.items, new.items)
-    if len(items) > MAX_CHANGED_SHARE * max(len(new.items), 1) + 1:
+    items = _diff(old.items, new.items)
+    if _too_many(items, new):
         return None
-    deps, _ = _diff(old.dependencies, new.dependencies)
-    new_items = new.index.items
+    deps = _diff(old.dependencies, new.dependencies)
+    return known_changes(old, new, items, deps, interactions=old.interactions != new.interactions)
+
+
+def _too_many(items: Collection[int], new: AnalysisInput) -> bool:
+    return len(items) > MAX_CHANGED_SHARE * max(len(new.items), 1) + 1
+
+
+def known_changes(
+    old: AnalysisInput,
+    new: AnalysisInput,
+    item_ids: Collection[int],
+    dependency_ids: Collection[int],
+    *,
+    interactions: bool,
+) -> Changes | None:
+    """The change from ``old`` to ``new`` when the caller knows which items and dependencies
+    may differ (a change log) and that teams, products and integration points did not: only
+    those rows are compared, nothing is diffed. None when a full evaluation will do."""
+    old_items, new_items = old.index.items, new.index.items
+    items = {i for i in item_ids if old_items.get(i) != new_items.get(i)}
+    if _too_many(items, new):
+        return None
+    old_deps, new_deps = old.index.dependencies, new.index.dependencies
+    deps = {i for i in dependency_ids if old_deps.get(i) != new_deps.get(i)}
     # Cycles read the open-dependency graph and name its items: a sprint move keeps them.
     graph_moved = any(
         (old_items.get(i) is None)
@@ -86,7 +108,7 @@ def changes(old: AnalysisInput, new: AnalysisInput) -> Changes | None:
     return Changes(
         item_ids=frozenset(items),
         dependency_ids=frozenset(deps),
-        interactions=old.interactions != new.interactions,
+        interactions=interactions,
         graph=bool(deps) or graph_moved,
     )
 

@@ -10,6 +10,11 @@ Scrum-of-Scrums agenda and ``holdMeeting``, single dependency fields) asks it.
   (single-flight) instead of each loading the organisation.
 - Off the event loop: the snapshot is fetched with async queries, then building the input,
   evaluating every rule and building the graphs run in a worker thread.
+- After a change: the newest analysis of the day is patched. The database's change log names
+  the items and dependencies each version touched; only those rows are re-read and compared
+  (`snapshot.fetch_patch`), and only the flags they can reach are re-evaluated. A change the log
+  cannot scope (a team, cadence, sprint, product or integration point) re-reads the snapshot
+  and diffs it against the previous one.
 
 A session holding uncommitted writes (a mutation reading its own changes) never shares: its
 results are private to it and recomputed after each further write.
@@ -26,14 +31,18 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.graph import DependencyMap, MapLevel
+from syncpoint.analysis.incremental import known_changes
 from syncpoint.analysis.model import AnalysisInput
 from syncpoint.core import data_version
 from syncpoint.core.clock import today
 from syncpoint.core.context import Context
 from syncpoint.insights.result import Analysis, MapFilter, analyse
 from syncpoint.insights.snapshot import (
+    PatchRows,
     SnapshotRows,
+    apply_patch,
     build_input,
+    fetch_patch,
     fetch_snapshot,
     late_dependency_ids,
 )
@@ -176,6 +185,31 @@ def _evaluate(rows: SnapshotRows, previous: Analysis | None = None) -> Analysis:
     return analyse(build_input(rows), previous)
 
 
+def _patched(previous: Analysis, patch: PatchRows) -> Analysis:
+    # Pure CPU work, run in a worker thread: only the touched rows are compared, none diffed.
+    inp = apply_patch(previous.inp, patch)
+    known = known_changes(
+        previous.inp,
+        inp,
+        patch.item_ids,
+        patch.dependency_ids,
+        interactions=patch.interactions is not None,
+    )
+    return analyse(inp, previous, known)
+
+
+async def _compute(session: AsyncSession, day: date, previous: Analysis | None) -> Analysis:
+    """The analysis of the whole organisation as of ``day``: from ``previous`` and the rows the
+    change log says moved since its version when it can, else from a whole snapshot."""
+    if previous is not None and isinstance(previous.data_version, int):
+        changed = await data_version.changes_since(session, previous.data_version)
+        patch = await fetch_patch(session, changed) if changed is not None else None
+        if patch is not None:
+            return await asyncio.to_thread(_patched, previous, patch)
+    rows = await fetch_snapshot(session, today=day)
+    return await asyncio.to_thread(_evaluate, rows, previous)
+
+
 class Analyses:
     """The analysis for one request (or one command): what it computes, it computes once."""
 
@@ -259,13 +293,13 @@ class Analyses:
         detached = self.sessionmaker is not None
 
         async def compute(version: Hashable) -> Analysis:
+            previous = self._previous(version, day)
             if detached and isinstance(version, int):
                 async with self.sessionmaker() as own:  # type: ignore[misc]
-                    rows = await fetch_snapshot(own, today=day)
+                    result = await _compute(own, day, previous)
                     await own.rollback()
             else:
-                rows = await fetch_snapshot(self.session, today=day)
-            result = await asyncio.to_thread(_evaluate, rows, self._previous(version, day))
+                result = await _compute(self.session, day, previous)
             result.data_version = version
             return result
 

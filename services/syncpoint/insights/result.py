@@ -41,7 +41,7 @@ from syncpoint.analysis.graph import (
     item_graph,
     team_graph,
 )
-from syncpoint.analysis.incremental import changes, reevaluate
+from syncpoint.analysis.incremental import Changes, changes, reevaluate
 from syncpoint.analysis.model import AnalysisInput, DependencyInfo, IntegrationPointInfo
 from syncpoint.core.errors import NotFoundError
 
@@ -288,13 +288,16 @@ def _raise(
         worst[key] = severity
 
 
-def analyse(inp: AnalysisInput, previous: Analysis | None = None) -> Analysis:
+def analyse(
+    inp: AnalysisInput, previous: Analysis | None = None, known: Changes | None = None
+) -> Analysis:
     """Run every rule over the input and build what questions read (pure, CPU-bound).
 
     With ``previous`` (the analysis of an earlier data version, same day), only what changed
-    since is re-evaluated (`analysis.incremental`) when the change can be scoped."""
+    since is re-evaluated (`analysis.incremental`) when the change can be scoped; ``known``:
+    that change, when the caller already knows it (the change log), so nothing is diffed."""
     if previous is not None:
-        change = changes(previous.inp, inp)
+        change = known if known is not None else changes(previous.inp, inp)
         if change is not None:
             graph = item_graph(inp) if change.graph else previous.item_graph
             found = Analysis(inp, reevaluate(previous.inp, previous.flags, inp, change, graph))

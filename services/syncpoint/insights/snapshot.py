@@ -5,6 +5,11 @@ sprints), items, dependencies, integration points, interactions and products as 
 query per table however many rows. `build_input` turns those rows into the engine's
 `AnalysisInput` (sprint spans resolved, the index built): pure CPU work that the analysis
 component (`insights.analyses`) runs in a worker thread, never on the event loop.
+
+After a change, `fetch_patch` reads only what the change log (`core.data_version`) says moved
+since an earlier analysis: the touched items and dependencies by id (and the interactions, a
+small table); `apply_patch` swaps them into that analysis's input, reusing every other row.
+A change to anything else the snapshot reads (`WHOLE_READ`) means a whole read.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from syncpoint.analysis.model import (
 )
 from syncpoint.analysis.timing import dependency_timing
 from syncpoint.cadence.models import Cadence, ServiceLevelExpectation, Sprint
+from syncpoint.core.data_version import Changed
 from syncpoint.dependencies.models import (
     Dependency,
     DependencyStatus,
@@ -45,6 +51,25 @@ from syncpoint.teams.models import Interaction, Team
 from syncpoint.work.models import BacklogItem
 
 _link = integration_point_items
+
+# Tables whose touched rows a patch re-reads by id (interactions: the whole small table).
+ITEMS, DEPENDENCIES, INTERACTIONS = "backlog_items", "dependencies", "interactions"
+# Every other table the snapshot reads (products' turnaround reads SLA versions and cadences): a
+# change to any of them reaches many rows at once, so it means a whole read.
+WHOLE_READ = frozenset(
+    {
+        "teams",
+        "cadences",
+        "service_level_expectations",
+        "sprints",
+        "products",
+        "sla_versions",
+        "integration_points",
+        "integration_point_items",
+    }
+)
+# Above this many touched items or dependencies, a whole read is as cheap.
+MAX_PATCHED_ROWS = 2000
 
 
 def _in(column: Any, ids: set[int] | None) -> Any:
@@ -274,23 +299,9 @@ def build_input(rows: SnapshotRows) -> AnalysisInput:
         teams=tuple(teams),
         items=tuple(items),
         products=tuple(rows.products),
-        dependencies=tuple(
-            DependencyInfo(
-                id=d.id,
-                consumer_item_id=d.consumer_item_id,
-                provider_item_id=d.provider_item_id,
-                provider_product_id=d.provider_product_id,
-                type=d.type,
-                explicit_needed_by=d.needed_by,
-                open=d.status is DependencyStatus.OPEN,
-            )
-            for d in rows.dependencies
-        ),
+        dependencies=tuple(_dependency_info(d) for d in rows.dependencies),
         integration_points=tuple(_integration_points(rows, item_ids)),
-        interactions=tuple(
-            InteractionInfo(i.id, i.team_id, i.partner_id, i.mode, i.expected_end, i.ended_on)
-            for i in rows.interactions
-        ),
+        interactions=tuple(_interaction_info(i) for i in rows.interactions),
     )
 
 
@@ -300,6 +311,90 @@ async def load_analysis_input(
     """The engine's input as of `today` (see `fetch_snapshot`), built in a worker thread."""
     rows = await fetch_snapshot(session, today=today, team_ids=team_ids)
     return await asyncio.to_thread(build_input, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class PatchRows:
+    """The rows a change touched since an earlier analysis (see `fetch_patch`)."""
+
+    item_ids: frozenset[int]
+    items: Sequence[Any]
+    dependency_ids: frozenset[int]
+    dependencies: Sequence[Any]
+    interactions: Sequence[Any] | None  # None: untouched
+
+
+async def fetch_patch(session: AsyncSession, changed: Changed) -> PatchRows | None:
+    """The touched rows of the whole organisation's snapshot, or None when the change needs a
+    whole read: something it cannot name, a table in `WHOLE_READ`, too many rows, or an item
+    gone (its dependencies and links may have gone with it without a logged row)."""
+    if changed.unknown or any(changed.rows(table) != frozenset() for table in WHOLE_READ):
+        return None
+    item_ids, dep_ids = changed.rows(ITEMS), changed.rows(DEPENDENCIES)
+    if item_ids is None or dep_ids is None:
+        return None
+    if len(item_ids) + len(dep_ids) > MAX_PATCHED_ROWS:
+        return None
+    items: Sequence[Any] = ()
+    if item_ids:
+        items = await _rows(session, _items_stmt(None).where(BacklogItem.id.in_(sorted(item_ids))))
+        if len(items) != len(item_ids):
+            return None
+    deps: Sequence[Any] = ()
+    if dep_ids:
+        deps = await _rows(
+            session, _dependencies_stmt(None).where(Dependency.id.in_(sorted(dep_ids)))
+        )
+    interactions = None
+    if changed.rows(INTERACTIONS) != frozenset():
+        interactions = await _rows(session, _interactions_stmt(None))
+    return PatchRows(item_ids, items, dep_ids, deps, interactions)
+
+
+def _dependency_info(d: Any) -> DependencyInfo:
+    return DependencyInfo(
+        id=d.id,
+        consumer_item_id=d.consumer_item_id,
+        provider_item_id=d.provider_item_id,
+        provider_product_id=d.provider_product_id,
+        type=d.type,
+        explicit_needed_by=d.needed_by,
+        open=d.status is DependencyStatus.OPEN,
+    )
+
+
+def _interaction_info(i: Any) -> InteractionInfo:
+    return InteractionInfo(i.id, i.team_id, i.partner_id, i.mode, i.expected_end, i.ended_on)
+
+
+def _swapped(rows: Sequence[Any], new: dict[int, Any], gone: set[int]) -> list[Any]:
+    """``rows`` with the ``new`` ones in place (by id), ``gone`` removed, the rest appended in id
+    order (snapshots list rows in id order)."""
+    kept = [new.pop(r.id, r) for r in rows if r.id not in gone]
+    return kept + sorted(new.values(), key=lambda r: r.id)
+
+
+def apply_patch(previous: AnalysisInput, patch: PatchRows) -> AnalysisInput:
+    """``previous`` with the patch's rows swapped in (pure CPU); every untouched row, team,
+    product and integration point is the previous one."""
+    spans = {s.ref: s for team in previous.teams for s in team.sprints if s.ref is not None}
+    items = {info.id: info for info in _items(patch.items, spans)}
+    deps = {d.id: _dependency_info(d) for d in patch.dependencies}
+    gone = set(patch.dependency_ids) - deps.keys()
+    interactions = (
+        tuple(_interaction_info(i) for i in patch.interactions)
+        if patch.interactions is not None
+        else previous.interactions
+    )
+    return AnalysisInput(
+        today=previous.today,
+        teams=previous.teams,
+        items=tuple(_swapped(previous.items, items, set())),
+        products=previous.products,
+        dependencies=tuple(_swapped(previous.dependencies, deps, gone)),
+        integration_points=previous.integration_points,
+        interactions=interactions,
+    )
 
 
 def late_dependency_ids(inp: AnalysisInput, candidates: Iterable[int]) -> list[int]:

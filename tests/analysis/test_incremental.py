@@ -74,3 +74,57 @@ def test_an_unchanged_input_keeps_its_flags_and_a_new_day_evaluates_fully():
     assert same.empty
     assert reevaluate(old, flags, _with(old), same) == flags
     assert changes(old, replace(old, today=old.today.replace(day=1))) is None
+
+
+def _groups(groups: object) -> dict[int, list[object]]:
+    return {
+        k: sorted(v, key=lambda r: r.id)  # type: ignore[attr-defined]
+        for k, v in groups.items()  # type: ignore[attr-defined]
+        if v
+    }
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_patched_input_and_index_equal_the_rebuilt_ones_and_re_evaluate_alike(seed):
+    """`with_rows` (what the change log patches) against an input built from scratch: items
+    moved between sprints, teams and statuses; dependencies re-pointed, closed, removed, new."""
+    rng = random.Random(seed)
+    old = build(SIZE, seed=seed)
+    team_ids = [t.id for t in old.teams]
+    items = {
+        i.id: replace(i, team_id=rng.choice(team_ids), status=ItemStatus.DONE)
+        if rng.random() < 0.5
+        else replace(i, title=i.title + " (renamed)")
+        for i in rng.sample(old.items, 1 + seed)
+    }
+    item_ids = [i.id for i in old.items]
+    picked = rng.sample(old.dependencies, 2 + seed)
+    gone = frozenset(d.id for d in picked[:2])
+    deps = {
+        d.id: replace(d, consumer_item_id=rng.choice(item_ids), open=rng.random() < 0.5)
+        for d in picked[2:]
+    }
+    new_id = max(d.id for d in old.dependencies) + 1
+    deps[new_id] = replace(picked[0], id=new_id, provider_item_id=rng.choice(item_ids))
+
+    patched = old.with_rows(items, deps, gone)
+    rebuilt = _with(
+        old,
+        items=tuple(items.get(i.id, i) for i in old.items),
+        dependencies=tuple(
+            sorted(
+                [*(deps.get(d.id, d) for d in old.dependencies if d.id not in gone), deps[new_id]],
+                key=lambda d: d.id,
+            )
+        ),
+    )
+
+    assert patched == rebuilt
+    new, want = patched.index, rebuilt.index
+    assert dict(new.items) == dict(want.items)
+    assert dict(new.dependencies) == dict(want.dependencies)
+    for name in ("items_by_team", "deps_by_consumer", "deps_by_provider_item"):
+        assert _groups(getattr(new, name)) == _groups(getattr(want, name)), name
+    change = changes(old, rebuilt)
+    if change is not None:
+        assert reevaluate(old, evaluate(old), patched, change) == evaluate(rebuilt)

@@ -63,6 +63,17 @@ def _same(patched: Analysis, full: Analysis) -> None:
     assert {i.id: i for i in patched.inp.items} == {i.id: i for i in full.inp.items}
     assert {d.id: d for d in patched.inp.dependencies} == {d.id: d for d in full.inp.dependencies}
     assert patched.inp.interactions == full.inp.interactions
+    # The patched index answers as the rebuilt one.
+    new, rebuilt = patched.inp.index, full.inp.index
+    assert dict(new.items) == dict(rebuilt.items)
+    assert dict(new.dependencies) == dict(rebuilt.dependencies)
+    for name in ("items_by_team", "deps_by_consumer", "deps_by_provider_item"):
+        got, want = getattr(new, name), getattr(rebuilt, name)
+
+        def rows(groups: Any) -> dict[int, list[Any]]:
+            return {k: sorted(v, key=lambda r: r.id) for k, v in groups.items() if v}
+
+        assert rows(got) == rows(want), name
 
 
 # --- the log ----------------------------------------------------------------------------------

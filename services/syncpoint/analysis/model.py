@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -181,6 +182,55 @@ class Index:
             by_team[item.team_id].append(item)
         self.items_by_team: Mapping[int, tuple[ItemInfo, ...]] = _freeze(by_team)
 
+    def patched(
+        self,
+        items: Mapping[int, ItemInfo],
+        dependencies: Mapping[int, DependencyInfo],
+        gone: frozenset[int],
+    ) -> Index:
+        """This index with ``items`` and ``dependencies`` put in (new or replacing the rows of
+        their ids) and the ``gone`` dependencies taken out: only the entries they reach are
+        rebuilt; teams, products, integration points and calendars are shared."""
+        new = object.__new__(Index)
+        for name in ("teams", "products", "integration_points", "calendars"):
+            setattr(new, name, getattr(self, name))
+        all_items = dict(self.items)
+        all_items.update(items)
+        new.items = MappingProxyType(all_items)
+        all_deps = dict(self.dependencies)
+        for dep_id in gone:
+            all_deps.pop(dep_id, None)
+        all_deps.update(dependencies)
+        new.dependencies = MappingProxyType(all_deps)
+
+        by_team = dict(self.items_by_team)
+        teams = {i.team_id for i in items.values()}
+        teams.update(self.items[i].team_id for i in items if i in self.items)
+        for team_id in teams:
+            kept = [
+                items.get(i.id, i)
+                for i in self.items_by_team.get(team_id, ())
+                if items.get(i.id, i).team_id == team_id
+            ]
+            known = {i.id for i in kept}
+            kept += sorted(
+                (i for i in items.values() if i.team_id == team_id and i.id not in known),
+                key=lambda i: i.id,
+            )
+            by_team[team_id] = tuple(kept)
+        new.items_by_team = MappingProxyType(by_team)
+
+        moved = gone | dependencies.keys()
+        old = [self.dependencies[d] for d in moved if d in self.dependencies]
+        fresh = list(dependencies.values())
+        new.deps_by_consumer = _regrouped(
+            self.deps_by_consumer, moved, old, fresh, lambda d: d.consumer_item_id
+        )
+        new.deps_by_provider_item = _regrouped(
+            self.deps_by_provider_item, moved, old, fresh, lambda d: d.provider_item_id
+        )
+        return new
+
     def provider_team_id(self, dep: DependencyInfo) -> int | None:
         """The team that delivers: the provider item's team, else the product's owner team."""
         if dep.provider_item_id is not None and dep.provider_item_id in self.items:
@@ -213,6 +263,28 @@ def _by_id(rows: tuple[_Row, ...]) -> Mapping[int, _Row]:
     return MappingProxyType({row.id: row for row in rows})
 
 
+def _regrouped(
+    groups: Mapping[int, tuple[DependencyInfo, ...]],
+    moved: AbstractSet[int],
+    old: list[DependencyInfo],
+    fresh: list[DependencyInfo],
+    key: Callable[[DependencyInfo], int | None],
+) -> Mapping[int, tuple[DependencyInfo, ...]]:
+    """``groups`` with the ``moved`` dependencies' old rows out and their ``fresh`` rows in
+    (dependencies keep their id order within a group)."""
+    found = dict(groups)
+    keys = {k for d in (*old, *fresh) if (k := key(d)) is not None}
+    for k in keys:
+        rows = [d for d in groups.get(k, ()) if d.id not in moved]
+        rows += [d for d in fresh if key(d) == k]
+        rows.sort(key=lambda d: d.id)
+        if rows:
+            found[k] = tuple(rows)
+        else:
+            found.pop(k, None)
+    return MappingProxyType(found)
+
+
 def _freeze(groups: Mapping[int, list[_T]]) -> Mapping[int, tuple[_T, ...]]:
     return MappingProxyType({key: tuple(rows) for key, rows in groups.items()})
 
@@ -242,3 +314,32 @@ class AnalysisInput:
         ):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "index", Index(self))
+
+    def with_rows(
+        self,
+        items: Mapping[int, ItemInfo],
+        dependencies: Mapping[int, DependencyInfo],
+        gone: frozenset[int],
+        interactions: tuple[InteractionInfo, ...] | None = None,
+    ) -> AnalysisInput:
+        """This input with ``items`` and ``dependencies`` put in by id, the ``gone``
+        dependencies taken out and, if given, the interactions replaced; its index is patched,
+        not rebuilt (see `Index.patched`)."""
+        new = object.__new__(AnalysisInput)
+        put = object.__setattr__
+        put(new, "today", self.today)
+        put(new, "teams", self.teams)
+        put(new, "items", _with(self.items, dict(items), frozenset()))
+        put(new, "products", self.products)
+        put(new, "dependencies", _with(self.dependencies, dict(dependencies), gone))
+        put(new, "integration_points", self.integration_points)
+        put(new, "interactions", interactions if interactions is not None else self.interactions)
+        put(new, "index", self.index.patched(items, dependencies, gone))
+        return new
+
+
+def _with(rows: tuple[_Row, ...], new: dict[int, _Row], gone: frozenset[int]) -> tuple[_Row, ...]:
+    """``rows`` with the ``new`` ones in place (by id), ``gone`` removed, the rest appended in id
+    order."""
+    kept = [new.pop(r.id, r) for r in rows if r.id not in gone] if new or gone else list(rows)
+    return (*kept, *sorted(new.values(), key=lambda r: r.id))

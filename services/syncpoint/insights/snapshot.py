@@ -367,13 +367,6 @@ def _interaction_info(i: Any) -> InteractionInfo:
     return InteractionInfo(i.id, i.team_id, i.partner_id, i.mode, i.expected_end, i.ended_on)
 
 
-def _swapped(rows: Sequence[Any], new: dict[int, Any], gone: set[int]) -> list[Any]:
-    """``rows`` with the ``new`` ones in place (by id), ``gone`` removed, the rest appended in id
-    order (snapshots list rows in id order)."""
-    kept = [new.pop(r.id, r) for r in rows if r.id not in gone]
-    return kept + sorted(new.values(), key=lambda r: r.id)
-
-
 def apply_patch(previous: AnalysisInput, patch: PatchRows) -> AnalysisInput:
     """``previous`` with the patch's rows swapped in (pure CPU); every untouched row, team,
     product and integration point is the previous one."""
@@ -384,17 +377,9 @@ def apply_patch(previous: AnalysisInput, patch: PatchRows) -> AnalysisInput:
     interactions = (
         tuple(_interaction_info(i) for i in patch.interactions)
         if patch.interactions is not None
-        else previous.interactions
+        else None
     )
-    return AnalysisInput(
-        today=previous.today,
-        teams=previous.teams,
-        items=tuple(_swapped(previous.items, items, set())),
-        products=previous.products,
-        dependencies=tuple(_swapped(previous.dependencies, deps, gone)),
-        integration_points=previous.integration_points,
-        interactions=interactions,
-    )
+    return previous.with_rows(items, deps, frozenset(gone), interactions)
 
 
 def late_dependency_ids(inp: AnalysisInput, candidates: Iterable[int]) -> list[int]:

@@ -20,7 +20,9 @@ query($filter: DependencyMapFilter, $asOf: Date) {
   dependencyMap(filter: $filter, asOf: $asOf) {
     level asOf
     nodes { id key label kind topology openCount lateCount teamId }
-    edges { source target count countsByType { blocking slowing ok } flags worstFlag }
+    edges {
+      source target count countsByType { blocking slowing ok } flags worstFlag dependencyIds
+    }
     cycles { nodeIds labels }
     bottlenecks { name inDegree waitingDependencies team { name } }
   }
@@ -33,6 +35,20 @@ query($asOf: Date, $format: MapFormat!) {
     nodes { id label kind openCount lateCount teamId }
     edges { source target count flags worstFlag }
     export(format: $format)
+  }
+}"""
+
+EDGE_IDS = """
+query($filter: DependencyMapFilter, $asOf: Date, $level: MapLevel!) {
+  dependencyMap(filter: $filter, level: $level, asOf: $asOf) {
+    edges { source target count dependencyIds }
+  }
+}"""
+
+DEPENDENCIES_BY_ID = """
+query($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Dependency { id status consumerTeam { id } providerTeam { id } }
   }
 }"""
 
@@ -68,6 +84,7 @@ async def test_team_map_shows_the_worked_example_with_counts_and_flags(api, sess
         "countsByType": {"blocking": 1, "slowing": 0, "ok": 0},
         "flags": ["LATE", "CADENCE_MISALIGNED"],
         "worstFlag": "LATE",
+        "dependencyIds": [gid("Dependency", ex.r7_needs_fs12.id)],
     }
     nodes = {n["label"]: n for n in found["nodes"]}
     assert nodes["Features"]["topology"] == "PLATFORM"
@@ -213,3 +230,65 @@ async def test_map_statements_do_not_grow_with_the_number_of_dependencies(
 
     assert sum(e["count"] for e in data["dependencyMap"]["edges"]) == 8
     assert count_statements.count == few
+
+
+async def test_an_edge_names_exactly_the_dependencies_its_count_is_made_of(api, session):
+    # Given a second Ranking <- Features dependency, needed in March and not late
+    ex = await worked_example(session)
+    r9 = await item(session, ex.ranking, "R-9", "Rank by season", sprint_start=date(2027, 3, 1))
+    fs14 = await item(session, ex.features, "FS-14", "Season", sprint_start=date(2027, 1, 25))
+    r9_needs_fs14 = await depend(session, r9, fs14)
+    await api.login(Role.DIRECTOR)
+    ranking, features = gid("Team", ex.ranking.id), gid("Team", ex.features.id)
+    both = {gid("Dependency", ex.r7_needs_fs12.id), gid("Dependency", r9_needs_fs14.id)}
+    expected = {
+        "all": ({}, both),
+        "group": ({"groupId": gid("Group", ex.group.id)}, both),
+        "team": ({"teamIds": [ranking]}, both),
+        "window": (
+            {"from": "2027-02-10", "to": "2027-03-31"},
+            {gid("Dependency", r9_needs_fs14.id)},
+        ),
+        "late": ({"flags": ["LATE"]}, {gid("Dependency", ex.r7_needs_fs12.id)}),
+    }
+
+    for name, (flt, wanted) in expected.items():
+        # When the team-level map is drawn under the filter
+        data = await api.gql(EDGE_IDS, {"asOf": AS_OF, "filter": flt, "level": "TEAM"})
+
+        # Then every edge's ids are as many as its count, and Features -> Ranking names
+        # exactly the dependencies between the two teams that the filter keeps
+        for edge in data["dependencyMap"]["edges"]:
+            assert len(set(edge["dependencyIds"])) == edge["count"], name
+        edge = edges_by_pair(data)[(features, ranking)]
+        assert set(edge["dependencyIds"]) == wanted, name
+        found = await api.gql(DEPENDENCIES_BY_ID, {"ids": edge["dependencyIds"]})
+        for dep in found["nodes"]:
+            assert (dep["providerTeam"]["id"], dep["consumerTeam"]["id"]) == (features, ranking)
+            assert dep["status"] == "OPEN"
+
+
+async def test_an_item_edge_names_the_dependency_between_its_two_items(api, session):
+    ex = await worked_example(session)
+    r9 = await item(session, ex.ranking, "R-9", "Rank by season", sprint_start=date(2027, 3, 1))
+    fs14 = await item(session, ex.features, "FS-14", "Season", sprint_start=date(2027, 1, 25))
+    r9_needs_fs14 = await depend(session, r9, fs14)
+    await api.login(Role.DIRECTOR)
+    window = {"from": "2027-02-10", "to": "2027-03-31"}
+
+    whole = await api.gql(EDGE_IDS, {"asOf": AS_OF, "level": "ITEM"})
+    narrowed = await api.gql(EDGE_IDS, {"asOf": AS_OF, "filter": window, "level": "ITEM"})
+
+    for data in (whole, narrowed):
+        for edge in data["dependencyMap"]["edges"]:
+            assert len(edge["dependencyIds"]) == edge["count"] == 1
+    fs12_r7 = (gid("BacklogItem", ex.fs12.id), gid("BacklogItem", ex.r7.id))
+    fs14_r9 = (gid("BacklogItem", fs14.id), gid("BacklogItem", r9.id))
+    assert edges_by_pair(whole)[fs12_r7]["dependencyIds"] == [
+        gid("Dependency", ex.r7_needs_fs12.id)
+    ]
+    assert set(edges_by_pair(narrowed)) >= {fs14_r9}
+    assert fs12_r7 not in edges_by_pair(narrowed)
+    assert edges_by_pair(narrowed)[fs14_r9]["dependencyIds"] == [
+        gid("Dependency", r9_needs_fs14.id)
+    ]

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -20,7 +21,7 @@ from tests.web.browser import (
     wait_ready,
     watch,
 )
-from tests.web.test_browser_map import AS_OF, drawn, expected
+from tests.web.test_browser_map import AS_OF, api, drawn, expected
 from tests.web.test_browser_map_panels import click_until, query_of
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -99,4 +100,52 @@ def test_a_folded_group_opens_in_place_and_stays_open_in_the_url(
         "#map-mirror [data-node-id][data-x]", "els => els.map(e => e.dataset.nodeId)"
     )
     assert set(again) == set(inside)
+    assert seen.errors == []
+
+
+TEAM_GROUPS = """query Teams($after: String) {
+  teams(first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor } edges { node { id group { id } } } } }"""
+WHOLE_MAP = """query Map($asOf: Date) {
+  dependencyMap(asOf: $asOf) { nodes { id teamId } edges { source target dependencyIds } } }"""
+
+
+def group_of_teams(live: LiveServer) -> dict[str, str]:
+    found: dict[str, str] = {}
+    after = None
+    while True:
+        page = api(live, TEAM_GROUPS, after=after)["teams"]
+        found.update({e["node"]["id"]: e["node"]["group"]["id"] for e in page["edges"]})
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_a_bundle_between_two_folded_groups_lists_the_dependencies_of_its_edges(
+    live_midsize: LiveServer, page: Any
+) -> None:
+    seen = watch(page)
+    # given the busiest bundle between two folded groups: the edges of their teams, together
+    group_of_team = group_of_teams(live_midsize)
+    found = api(live_midsize, WHOLE_MAP, asOf=AS_OF)
+    group_of = {
+        n["id"]: group_of_team.get(n["teamId"] or n["id"], "ungrouped")
+        for n in found["dependencyMap"]["nodes"]
+    }
+    bundles: dict[str, list[str]] = {}
+    for edge in found["dependencyMap"]["edges"]:
+        gs, gt = group_of[edge["source"]], group_of[edge["target"]]
+        if gs != gt:
+            bundles.setdefault(f"bundle:cluster:{gs}>cluster:{gt}", []).extend(
+                edge["dependencyIds"]
+            )
+    selected, ids = max(bundles.items(), key=lambda b: len(b[1]))
+
+    # when the link selecting it is opened
+    sign_in(page, live_midsize, f"/map?asOf={AS_OF}&{urlencode({'selected': selected})}")
+
+    # then its panel lists exactly the dependencies the server counted on its edges
+    page.wait_for_selector(f'#panel-edge[data-edge="{selected}"]')
+    rows = page.locator("#panel-edge > li")
+    assert rows.evaluate_all("els => els.map(e => e.dataset.dependencyId)") == ids
     assert seen.errors == []

@@ -39,7 +39,8 @@ OPEN_DEPENDENCIES = """query { dependencies(filter: { statuses: [OPEN] }, first:
 TEAM_BY_NAME = """query Teams($search: String) {
   teams(filter: { search: $search }, first: 1) { edges { node { id } } } }"""
 LEVEL_EDGES = """query Map($filter: DependencyMapFilter, $level: MapLevel!, $asOf: Date) {
-  dependencyMap(filter: $filter, level: $level, asOf: $asOf) { edges { source target count } } }"""
+  dependencyMap(filter: $filter, level: $level, asOf: $asOf) {
+    edges { source target count dependencyIds } } }"""
 COUNT_HIGHLIGHTED = "n => document.querySelectorAll('#map-mirror [data-highlighted]').length === n"
 TEAMS_OF_GROUP = """query Teams($groupId: ID!) {
   teams(filter: { groupId: $groupId }, first: 100) { edges { node { id name } } } }"""
@@ -171,15 +172,17 @@ def test_an_edge_lists_its_open_dependencies_with_links_and_flag_sentences(
     assert all(live_demo.token not in url for url in seen.urls)
 
 
-@pytest.mark.parametrize("level", ["TEAM", "ITEM"])
+@pytest.mark.parametrize(("level", "late_only"), [("TEAM", False), ("ITEM", False), ("TEAM", True)])
 def test_an_edge_selected_in_the_url_opens_its_panel_with_what_it_counts(
-    live_demo: LiveServer, page: Any, level: str
+    live_demo: LiveServer, page: Any, level: str, late_only: bool
 ) -> None:
     seen = watch(page)
-    # given the busiest edge of the whole map, or of Ranking's items
+    # given the busiest edge of the whole map (or of its LATE dependencies), or of Ranking's items
     ranking = api(live_demo, TEAM_BY_NAME, search="Ranking")["teams"]["edges"][0]["node"]["id"]
     view = f"asOf={AS_OF}" + (f"&team={ranking}&level=ITEM" if level == "ITEM" else "")
-    scope = {"teamIds": [ranking]} if level == "ITEM" else None
+    scope: dict[str, Any] | None = {"teamIds": [ranking]} if level == "ITEM" else None
+    if late_only:
+        view, scope = f"{view}&flags=LATE", {"flags": ["LATE"]}
     found = api(live_demo, LEVEL_EDGES, filter=scope, level=level, asOf=AS_OF)["dependencyMap"]
     edge = max(found["edges"], key=lambda e: e["count"])
     selected = f"edge:{edge['source']}>{edge['target']}"
@@ -187,9 +190,12 @@ def test_an_edge_selected_in_the_url_opens_its_panel_with_what_it_counts(
     # when the link selecting it is opened
     sign_in(page, live_demo, f"/map?{view}&{urlencode({'selected': selected})}")
 
-    # then its panel lists as many open dependencies as the edge counts
+    # then its panel lists exactly the open dependencies the server counted on the edge
     page.wait_for_selector(f'#panel-edge[data-edge="{selected}"]')
-    assert page.locator("#panel-edge > li").count() == edge["count"]
+    rows = page.locator("#panel-edge > li")
+    listed = rows.evaluate_all("els => els.map(e => e.dataset.dependencyId)")
+    assert listed == edge["dependencyIds"]
+    assert len(listed) == edge["count"]
     assert seen.errors == []
 
 

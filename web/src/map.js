@@ -48,7 +48,7 @@ const MAP = `query Map($filter: DependencyMapFilter, $asOf: Date, $level: MapLev
   dependencyMap(filter: $filter, level: $level, asOf: $asOf) {
     asOf
     nodes { id key label kind topology openCount lateCount teamId }
-    edges { source target count worstFlag flags countsByType { blocking slowing ok } }
+    edges { source target count worstFlag flags countsByType { blocking slowing ok } dependencyIds }
     cycles { nodeIds labels }
     bottlenecks { teamId name inDegree waitingDependencies betweenness }
   } }`;
@@ -58,7 +58,7 @@ const BLAST = `query Blast($id: ID!, $asOf: Date) {
 /** @typedef {{id: string, name: string, parent: {id: string} | null}} Group */
 /** @typedef {{id: string, name: string, topology: string, framework: string, group: {id: string, name: string}}} Team */
 /** @typedef {{id: string, key: string, label: string, kind: string, topology: string | null, openCount: number, lateCount: number, teamId: string | null}} MapNode */
-/** @typedef {{source: string, target: string, count: number, worstFlag: string | null, flags: string[]}} MapEdge */
+/** @typedef {{source: string, target: string, count: number, worstFlag: string | null, flags: string[], dependencyIds: string[]}} MapEdge */
 
 /** @type {ResizeObserver | null} */
 let resizing = null;
@@ -459,7 +459,6 @@ async function start() {
     map: () => state.map,
     cy: () => state.cy,
     asOf: () => input("asOf").value || null,
-    filters: readFilters,
     select: (id) => {
       state.selected = id;
       saveViewState(readFilters());

@@ -2,15 +2,15 @@
 // The map's side panels: a team (its dependencies both ways and every flag's sentence), a drawn
 // edge (the open dependencies its count is made of) and one dependency, each dependency with
 // its flags' sentences and links that carry view parameters only (see links.js).
-import { allPages, el, gql, viewState } from "./common.js";
+import { el, gql, viewState } from "./common.js";
 import { graphiqlLink, kindOf, mapLink, timelineLink } from "./links.js";
 
 /**
- * What the panels ask of the map: what is drawn, the form's filters, and what to do on a click.
- * @typedef {{source: string, target: string, count: number}} Edge
+ * What the panels ask of the map: what is drawn (edges name their dependencies), the day, and
+ * what to do on a click.
+ * @typedef {{source: string, target: string, count: number, dependencyIds: string[]}} Edge
  * @typedef {{id: string, label: string, teamId: string | null}} DrawnNode
  * @typedef {{map: () => {nodes: DrawnNode[]}, cy: () => any, asOf: () => string | null,
- *   filters: () => {flags: string[], from: string | null, to: string | null},
  *   select: (id: string | null) => void, drillIntoItems: (teamId: string) => void,
  *   showBlast: (itemId: string) => void}} Host
  */
@@ -36,9 +36,10 @@ const TEAM_PANEL = `query Team($id: ID!, $asOf: Date) {
       outgoingDependencies(first: 100) { edges { node { ${DEPENDENCY} } } } } } }
   flags(filter: { teamIds: [$id] }, asOf: $asOf, first: 100) {
     totalCount edges { node { code severity message subjectId } } } }`;
-const EDGE_DEPENDENCIES = `query Edge($filter: DependencyFilter, $asOf: Date, $after: String) {
-  dependencies(filter: $filter, first: 100, after: $after) {
-    pageInfo { hasNextPage endCursor } edges { node { ${DEPENDENCY} } } } }`;
+const EDGE_DEPENDENCIES = `query Edge($ids: [ID!]!, $asOf: Date) {
+  nodes(ids: $ids) { ... on Dependency { ${DEPENDENCY} } } }`;
+/** The most ids `nodes(ids:)` takes at once. */
+const NODES_AT_ONCE = 100;
 const DEPENDENCY_PANEL = `query Dependency($id: ID!, $asOf: Date) {
   node(id: $id) { ... on Dependency { ${DEPENDENCY} } } }`;
 
@@ -130,59 +131,37 @@ export async function openTeam(id) {
 }
 
 /**
- * The dependencies behind a drawn edge (or a bundle of them between two groups).
+ * The dependencies behind a drawn edge (or a bundle of them between two groups): exactly those
+ * the server counted on it (its dependencyIds, the map's filters applied), fetched by id.
  * @param {Edge[]} members @param {string} edgeId the drawn edge, kept as the selection
  */
 export async function openEdge(members, edgeId) {
   host.select(edgeId);
-  const asOf = host.asOf();
-  const rows = await allPages(EDGE_DEPENDENCIES, { filter: {
-    consumerTeamIds: [...new Set(members.map((m) => teamOf(m.target)))],
-    providerTeamIds: [...new Set(members.map((m) => teamOf(m.source)))], statuses: ["OPEN"], asOf,
-  }, asOf }, (d) => d.dependencies);
+  const rows = await dependenciesById(members.flatMap((m) => m.dependencyIds));
   const labels = new Map(host.map().nodes.map((n) => [n.id, n.label]));
   showPanel(`${members.length} team pair${members.length === 1 ? "" : "s"}`, [
     el("p", {}, members.map((m) => `${labels.get(m.source)} → ${labels.get(m.target)} (${m.count}) `)),
-    el("ul", { id: "panel-edge", "data-edge": edgeId }, rows
-      .filter((d) => members.some((m) => isBehind(m, d)) && drawnByFilters(d))
-      .map((d) => dependencyRow(d, "in"))),
+    el("ul", { id: "panel-edge", "data-edge": edgeId }, rows.map((d) => dependencyRow(d, "in"))),
   ]);
   if (host.cy()) { host.cy().elements().unselect(); host.cy().getElementById(edgeId).select(); }
 }
 
 /**
- * The team a map node stands for or belongs to (an item's or a product's owner).
- * @param {string} id
+ * Dependencies by global id, in the order given (one that vanished since the map was drawn
+ * comes back null and is left out).
+ * @param {string[]} ids @returns {Promise<any[]>}
  */
-function teamOf(id) {
-  const node = host.map().nodes.find((n) => n.id === id);
-  return (node && node.teamId) || id;
-}
-
-/**
- * Whether an open dependency is one of those a drawn edge counts: between the edge's teams and,
- * on the item level, from its provider item (a product: a request with no provider item yet)
- * to its consumer item.
- * @param {Edge} edge @param {any} d
- */
-function isBehind(edge, d) {
-  if (teamOf(edge.source) !== d.providerTeam?.id || teamOf(edge.target) !== d.consumerTeam.id) return false;
-  if (kindOf(edge.target) === "BacklogItem" && edge.target !== d.consumer.id) return false;
-  if (kindOf(edge.source) === "BacklogItem") return edge.source === d.provider?.id;
-  return kindOf(edge.source) !== "Product" || !d.provider;
-}
-
-/**
- * Whether the map's filters keep an open dependency (as dependencyMapFilter reads them: a flag
- * of the chosen kinds; needed-by inside the date window, undated ones left out), so an edge's
- * panel lists the dependencies its count is made of.
- * @param {any} d
- */
-function drawnByFilters(d) {
-  const f = host.filters();
-  if (f.flags.length && !d.flags.some((/** @type {any} */ flag) => f.flags.includes(flag.code))) return false;
-  if (f.from && !(d.neededBy && d.neededBy >= f.from)) return false;
-  return !(f.to && !(d.neededBy && d.neededBy <= f.to));
+async function dependenciesById(ids) {
+  const asOf = host.asOf();
+  /** @type {any[]} */
+  const found = [];
+  // One batch after another, as the paged query before: a bundle between two large groups can
+  // name thousands of dependencies.
+  for (let i = 0; i < ids.length; i += NODES_AT_ONCE) {
+    const page = await gql(EDGE_DEPENDENCIES, { ids: ids.slice(i, i + NODES_AT_ONCE), asOf });
+    found.push(...page.nodes.filter((/** @type {any} */ d) => d && d.id));
+  }
+  return found;
 }
 
 /**

@@ -118,7 +118,16 @@ def from_json(text: str) -> DependencyMap:
     return DependencyMap(
         level=raw["level"],
         nodes=[MapNode(**node) for node in raw["nodes"]],
-        edges=[MapEdge(**{**edge, "flags": tuple(edge["flags"])}) for edge in raw["edges"]],
+        edges=[
+            MapEdge(
+                **{
+                    **edge,
+                    "flags": tuple(edge["flags"]),
+                    "dependency_ids": tuple(edge.get("dependency_ids", ())),
+                }
+            )
+            for edge in raw["edges"]
+        ],
         cycles=[list(cycle) for cycle in raw["cycles"]],
         bottlenecks=[Bottleneck(**b) for b in raw["bottlenecks"]],
     )

@@ -255,7 +255,8 @@ class MapNode:
 
 @dataclass(frozen=True, slots=True)
 class MapEdge:
-    """Provider -> consumer, with the flag codes raised on its dependencies and the worst one."""
+    """Provider -> consumer, with the flag codes raised on its dependencies and the worst one;
+    ``dependency_ids`` are the open dependencies its count is made of (ascending)."""
 
     source: str
     target: str
@@ -263,6 +264,7 @@ class MapEdge:
     counts_by_type: dict[str, int]
     flags: tuple[str, ...]
     worst_flag: str | None
+    dependency_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +316,7 @@ def _map_edge(
         counts_by_type=dict(sorted(Counter(data["types"]).items())),
         flags=tuple(c.value for c in codes),
         worst_flag=worst[1].value if worst is not None else None,
+        dependency_ids=tuple(sorted(data["dependency_ids"])),
     )
 
 

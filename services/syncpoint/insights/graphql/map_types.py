@@ -75,6 +75,10 @@ class MapEdgeType:
     worst_flag: FlagCodeEnum | None = strawberry.field(  # type: ignore[valid-type]
         description="The most severe of them."
     )
+    dependency_ids: list[relay.GlobalID] = strawberry.field(
+        description="Global ids of the open dependencies its count is made of (the map's "
+        "filters applied), ascending; fetch them with `nodes(ids:)`."
+    )
 
     @classmethod
     def from_edge(cls, edge: MapEdge) -> MapEdgeType:
@@ -90,6 +94,7 @@ class MapEdgeType:
             ),
             flags=list(edge.flags),
             worst_flag=edge.worst_flag,
+            dependency_ids=[gid("Dependency", d) for d in edge.dependency_ids],
         )
 
 

@@ -51,6 +51,8 @@ BLOCKERS = """{ blockers(first: 100, orderBy: IMPACT) { edges { node { id title 
   escalationPath { fromLevel toLevel } } } } }"""
 MAP = """{ dependencyMap(level: TEAM) { nodes { id label openCount lateCount }
   edges { source target count worstFlag flags } } }"""
+# What the director's map page asks: every edge also names its dependencies.
+MAP_PAGE = MAP.replace("worstFlag flags }", "worstFlag flags dependencyIds }")
 RISK = """query($id: ID!) { integrationPointRisk(id: $id) { atRisk
   teams { teamId readyDate lateByDays atRisk } flags { code message } } }"""
 AGENDA = """query($id: ID!) { agenda(forumId: $id) { usedMinutes

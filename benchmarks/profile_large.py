@@ -14,7 +14,16 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 
-from benchmarks.http_load import AGENDA, BLOCKERS, MAP, RISK, TEAMS, TYPENAME, scenario_ids
+from benchmarks.http_load import (
+    AGENDA,
+    BLOCKERS,
+    MAP,
+    MAP_PAGE,
+    RISK,
+    TEAMS,
+    TYPENAME,
+    scenario_ids,
+)
 from syncpoint.api import create_app
 from syncpoint.core.collector import tune_collector
 from syncpoint.core.db import make_engine, make_sessionmaker
@@ -36,6 +45,7 @@ async def main(url: str, profile: str | None, warm_start: bool, gc_threshold: in
         "teams": (TEAMS, {}),
         "blockers": (BLOCKERS, {}),
         "map": (MAP, {}),
+        "map_page": (MAP_PAGE, {}),
         "risk": (RISK, {"id": ids["point"]}),
         "agenda": (AGENDA, {"id": ids["forum"]}),
         "typename": (TYPENAME, {}),

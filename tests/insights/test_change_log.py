@@ -8,6 +8,8 @@ and must give exactly what a whole read and a full evaluation give.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -41,6 +43,22 @@ def whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[date]:
 
     monkeypatch.setattr(analyses_module, "fetch_snapshot", counting)
     return calls
+
+
+@contextmanager
+def _recorded(session: Any) -> Iterator[list[str]]:
+    """The SQL statements sent on the session's engine while the block runs."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = session.bind.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def _clock() -> date:
@@ -280,17 +298,8 @@ async def test_a_patch_sends_a_fixed_number_of_statements(session, sessionmaker)
             assert row is not None
             row.title = f"title {n}"
         await session.commit()
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = session.bind.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with _recorded(session) as statements:
         await _analysis(sessionmaker, cache)  # same engine as the test's session
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 
     # The version, the log since the previous analysis, the touched items.
@@ -300,17 +309,8 @@ async def test_a_patch_sends_a_fixed_number_of_statements(session, sessionmaker)
 async def test_every_table_the_snapshot_reads_is_patched_or_forces_a_whole_read(session):
     await worked_example(session)
     await session.commit()
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = session.bind.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with _recorded(session) as statements:
         await snapshot.fetch_snapshot(session, today=DAY)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     from syncpoint.core.models import Base
 
     known = snapshot.WHOLE_READ | {snapshot.ITEMS, snapshot.DEPENDENCIES, snapshot.INTERACTIONS}

@@ -1,5 +1,5 @@
 """Profile the large responses in process (ASGI, no HTTP): time and SQL statements per request,
-cold (first request of a data version) and warm. `python -m benchmarks.profile_large URL`;
+cold (first request of a data version) and warm (`--no-keep`: built anew, as after a change). `python -m benchmarks.profile_large URL`;
 `--pyinstrument NAME` prints a pyinstrument profile of one warm request of that scenario."""
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ async def _ids(url: str) -> dict[str, Any]:
     return found
 
 
-async def main(url: str, profile: str | None, warm_start: bool, gc_threshold: int) -> None:
+async def main(
+    url: str, profile: str | None, warm_start: bool, gc_threshold: int, keep: bool
+) -> None:
     ids = await _ids(url)
     queries = {
         "teams": (TEAMS, {}),
@@ -59,7 +61,11 @@ async def main(url: str, profile: str | None, warm_start: bool, gc_threshold: in
     event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
     env = "production" if warm_start else "development"
     settings = Settings(
-        database_url=url, environment=env, max_query_cost=10**9, rate_limit_per_minute=10**9
+        database_url=url,
+        environment=env,
+        max_query_cost=10**9,
+        rate_limit_per_minute=10**9,
+        response_cache_size=32 if keep else 0,
     )
     app = create_app(settings, engine=engine)
     tune_collector(gc_threshold)  # as `syncpoint serve` does in production
@@ -101,5 +107,12 @@ if __name__ == "__main__":
     parser.add_argument(
         "--gc-threshold", type=int, default=50_000, help="young GC threshold (0: Python's 700)"
     )
+    parser.add_argument(
+        "--no-keep",
+        action="store_true",
+        help="no response cache: every request builds its response anew (as after a change)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.url, args.pyinstrument, args.warm_start, args.gc_threshold))
+    asyncio.run(
+        main(args.url, args.pyinstrument, args.warm_start, args.gc_threshold, not args.no_keep)
+    )

@@ -1,6 +1,7 @@
 """Profile the large responses in process (ASGI, no HTTP): time and SQL statements per request,
-cold (first request of a data version) and warm (`--no-keep`: built anew, as after a change). `python -m benchmarks.profile_large URL`;
-`--pyinstrument NAME` prints a pyinstrument profile of one warm request of that scenario."""
+cold (first request of a data version) and warm (`--no-keep`: built anew, as after a change).
+`python -m benchmarks.profile_large URL`; `--pyinstrument NAME` prints a pyinstrument profile
+of one warm request of that scenario."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from syncpoint.core.auth import Role
+from syncpoint.core.loaders import Loaders
 from syncpoint.core.settings import Settings
 from syncpoint.demo import load_demo
 from syncpoint.teams.models import MembershipRole
@@ -207,3 +208,63 @@ async def test_an_impact_page_costs_fixed_statements_at_any_page_and_size(
 
     assert small == [IMPACT_STATEMENTS] * 3, small
     assert large == IMPACT_STATEMENTS, large
+
+
+MEMBERS_PAGE = """
+query($n: Int!) {
+  teams(first: 100) { edges { node { name group { name }
+    members(first: $n) { edges { node { role %s } } } } } }
+}"""
+PERSON_DIRECT = "person { name }"
+PERSON_IN_FRAGMENT = "...on Membership { person { name } }"
+# The request's savepoint and its release (the test's connection), authentication, the teams
+# page, their groups, every team's members page and, fetched with it, the members' people
+# (core.loaders.Ahead: the statement the people's own batch would run).
+MEMBERS_STATEMENTS = 7
+
+
+async def test_a_members_page_fetches_its_people_ahead_in_one_statement(
+    api, session, count_statements, settings, monkeypatch
+):
+    monkeypatch.setattr(settings, "response_cache_size", 0)  # the path, not a kept response
+    awaited: list[int] = []  # the people resolved through an awaitable (not fetched ahead)
+    converted = Loaders._converted
+
+    async def counted(self: Loaders, batch_fn: Any, key: Any, convert: Any) -> Any:
+        awaited.append(key)
+        return await converted(self, batch_fn, key, convert)
+
+    monkeypatch.setattr(Loaders, "_converted", counted)
+    await load_demo(session)
+    await _grow(session, 3)
+    await session.commit()
+    await api.login(Role.DIRECTOR)
+
+    answers, counts = [], []
+    for page in PAGES:
+        for person in (PERSON_DIRECT, PERSON_IN_FRAGMENT):
+            count_statements.count = 0
+            answers.append(await api.gql(MEMBERS_PAGE % person, {"n": page}))
+            counts.append(count_statements.count)
+
+    assert counts == [MEMBERS_STATEMENTS] * 4, counts
+    assert awaited == []
+    assert answers[0] == answers[1]
+    assert answers[2] == answers[3]
+    people = [m["person"]["name"] for t in nodes(answers[2]["teams"]) for m in nodes(t["members"])]
+    assert len(people) > len(nodes(answers[2]["teams"]))
+    assert all(people)
+    # A membership reached on its own (no page ahead of it) loads its person as before.
+    found = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on Membership { person { name } } } }",
+        {"id": await _first_membership_id(api)},
+    )
+    assert found["node"]["person"]["name"] in people
+    assert len(awaited) == 1
+
+
+async def _first_membership_id(api: Any) -> str:
+    page = await api.gql(
+        "{ teams(first: 1) { edges { node { members(first: 1) { edges { node { id } } } } } } }"
+    )
+    return str(nodes(nodes(page["teams"])[0]["members"])[0]["id"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 from strawberry import relay
 from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from syncpoint.core.pagination import (
     Connection,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:  # core.context imports this module
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 M = TypeVar("M")
 N = TypeVar("N", bound=relay.Node)
 
@@ -69,6 +72,33 @@ class Loaders:
         if row is None:
             raise LookupError(f"{batch_fn.__name__}: no row {key!r}, yet a reference names it")
         return row
+
+    def referenced_now(
+        self, batch_fn: BatchFn[K, V | None], key: K, convert: Callable[[V], T]
+    ) -> T | Awaitable[T]:
+        """`convert(referenced(...))`, without an awaitable when the row is already loaded
+        (primed by a page that fetched it ahead, or loaded earlier in the request): graphql-core
+        then completes the field in line. Thousands of awaitables in one response (one per
+        membership's person) cost more than the rows they load."""
+        future = self.get(batch_fn).cache_map.get(key)
+        if (
+            future is not None
+            and future.done()
+            and not future.cancelled()
+            and future.exception() is None
+            and (row := future.result()) is not None
+        ):
+            return convert(row)
+        return self._converted(batch_fn, key, convert)
+
+    async def _converted(
+        self, batch_fn: BatchFn[K, V | None], key: K, convert: Callable[[V], T]
+    ) -> T:
+        return convert(await self.referenced(batch_fn, key))
+
+    def prime(self, batch_fn: BatchFn[K, V], rows: dict[K, V]) -> None:
+        """Give the loader of `batch_fn` rows fetched ahead (kept ones are not replaced)."""
+        self.get(batch_fn).prime_many(rows)
 
     async def load_many(self, batch_fn: BatchFn[K, V], keys: Sequence[K]) -> list[V]:
         return list(await self.get(batch_fn).load_many(list(keys)))
@@ -115,13 +145,50 @@ def rows_by_parent(
     return batch
 
 
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """A reference of a nested page's rows fetched with the page: when the request asks the
+    node's `field`, the rows `batch_fn` loads for `key(row)` of every row of every parent's page
+    come in one statement right after the page's, and prime the request's loader of `batch_fn`
+    (so the field resolves without an awaitable: `Loaders.referenced_now`). The statement is
+    the one the field's own batch would run, so the count does not change."""
+
+    field: str
+    batch_fn: BatchFn[Any, Any]
+    key: Callable[[Any], int]
+
+
+def asks_node_field(info: Info, name: str) -> bool:
+    """Whether the current connection field's selection asks `edges { node { <name> } }`
+    (through fragments too)."""
+
+    def fields(selections: Sequence[Selection]) -> list[SelectedField]:
+        out: list[SelectedField] = []
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                out.append(selection)
+            elif isinstance(selection, FragmentSpread | InlineFragment):
+                out.extend(fields(selection.selections))
+        return out
+
+    for connection in info.selected_fields:
+        for edges in fields(connection.selections):
+            if edges.name != "edges":
+                continue
+            for node in fields(edges.selections):
+                if node.name == "node" and any(f.name == name for f in fields(node.selections)):
+                    return True
+    return False
+
+
 class NestedPage(Generic[N]):
     """A connection under each item of a list, loaded for every parent at once.
 
     Declared once per field: `query(*filters)` builds the SELECT of one entity (without the
     parent condition), `parent` is the column naming the parent, `keys` the total order. Every
     parent's page comes from one window-function statement per distinct (filters, page
-    arguments), and `totalCount`, when asked, from one grouped count.
+    arguments), and `totalCount`, when asked, from one grouped count. `ahead` names a reference
+    of the rows fetched with the page when the request asks it (`Ahead`).
     """
 
     def __init__(
@@ -130,11 +197,14 @@ class NestedPage(Generic[N]):
         parent: ColumnElement[Any] | InstrumentedAttribute[Any],
         keys: Sequence[SortKey],
         convert: Callable[[Any], N],
+        *,
+        ahead: Ahead | None = None,
     ) -> None:
         self.query = query
         self.parent = parent
         self.keys = tuple(keys)
         self.convert = convert
+        self.ahead = ahead
 
     async def page(
         self, info: Info, parent_id: int, args: PageArgs, *filters: Hashable
@@ -144,8 +214,10 @@ class NestedPage(Generic[N]):
         max_page = ctx.settings.max_page_size
         check_page_args(args, max_page)
         loaders: Loaders = ctx.loaders
+        ahead = self.ahead if self.ahead and asks_node_field(info, self.ahead.field) else None
         pages: DataLoader[int, ParentPage] = loaders.keyed(
-            (self, "page", filters, args), partial(self._pages, filters, args, max_page)
+            (self, "page", filters, args, ahead is not None),
+            partial(self._pages, filters, args, max_page, loaders, ahead),
         )
         counts: DataLoader[int, int] = loaders.keyed(
             (self, "count", filters), partial(self._counts, filters)
@@ -162,13 +234,21 @@ class NestedPage(Generic[N]):
         filters: tuple[Hashable, ...],
         args: PageArgs,
         max_page: int,
+        loaders: Loaders,
+        ahead: Ahead | None,
         session: AsyncSession,
         ids: list[int],
     ) -> list[ParentPage]:
         stmt = self.query(*filters)
-        return await paginate_many(
+        pages = await paginate_many(
             session, stmt, self.parent, ids, self.keys, args, max_page=max_page
         )
+        if ahead is not None:
+            keys = sorted({ahead.key(row) for page in pages for _key, row in page.rows})
+            if keys:
+                rows = await ahead.batch_fn(session, keys)
+                loaders.prime(ahead.batch_fn, dict(zip(keys, rows, strict=True)))
+        return pages
 
     async def _counts(
         self, filters: tuple[Hashable, ...], session: AsyncSession, ids: list[int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +11,7 @@ from strawberry import relay
 
 from syncpoint.core.clock import today
 from syncpoint.core.context import Info
-from syncpoint.core.loaders import NestedPage
+from syncpoint.core.loaders import Ahead, NestedPage
 from syncpoint.core.nodes import LoadedNode
 from syncpoint.core.pagination import Connection, PageArgs, SortKey
 from syncpoint.teams import models
@@ -288,10 +289,11 @@ class MembershipType(LoadedNode, relay.Node):
     def is_active(self) -> bool:
         return self.ended_on is None
 
-    @strawberry.field
-    async def person(self, info: Info) -> PersonType:
-        return PersonType.from_model(
-            await info.context.loaders.referenced(repo.people_by_ids, self.person_id)
+    @strawberry.field(graphql_type=PersonType)
+    def person(self, info: Info) -> PersonType | Awaitable[PersonType]:
+        # In line when the page fetched its people ahead (TEAM_MEMBERS): no awaitable per row.
+        return info.context.loaders.referenced_now(
+            repo.people_by_ids, self.person_id, PersonType.from_model
         )
 
     @strawberry.field
@@ -363,6 +365,7 @@ _BY_START = [SortKey(_Membership.started_on), SortKey(_Membership.id)]
 _BY_ROLE = [SortKey(_Membership.role), SortKey(_Membership.id)]
 _query, _convert = repo.memberships_query, MembershipType.from_model
 # Nested pages: one statement for every parent's page (see core.loaders.NestedPage).
-TEAM_MEMBERS = NestedPage(_query, _Membership.team_id, _BY_ROLE, _convert)
-TEAM_MEMBERSHIPS = NestedPage(_query, _Membership.team_id, _BY_START, _convert)
+_PEOPLE_AHEAD = Ahead("person", repo.people_by_ids, lambda m: m.person_id)
+TEAM_MEMBERS = NestedPage(_query, _Membership.team_id, _BY_ROLE, _convert, ahead=_PEOPLE_AHEAD)
+TEAM_MEMBERSHIPS = NestedPage(_query, _Membership.team_id, _BY_START, _convert, ahead=_PEOPLE_AHEAD)
 PERSON_MEMBERSHIPS = NestedPage(_query, _Membership.person_id, _BY_START, _convert)

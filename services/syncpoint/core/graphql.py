@@ -28,6 +28,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from syncpoint.core.auth import allowed, read_policy
 from syncpoint.core.context import Info
 from syncpoint.core.errors import ErrorCode, PermissionDenied, SyncpointError
+from syncpoint.core.executor import PlainObjectExecutor
 from syncpoint.core.faults import (
     DATABASE_ERROR_MESSAGE,
     DATABASE_UNAVAILABLE,
@@ -105,6 +106,8 @@ class SyncpointSchema(strawberry.Schema):
     def __init__(self, *args: Any, mask_unexpected: bool = False, **kwargs: Any) -> None:
         kwargs["extensions"] = [*kwargs.get("extensions", ()), DocumentTransaction]
         kwargs["scalar_overrides"] = {**SCALAR_OVERRIDES, **kwargs.get("scalar_overrides", {})}
+        # Plain objects (only attribute-reading leaf fields asked) completed in one pass.
+        kwargs.setdefault("execution_context_class", PlainObjectExecutor)
         super().__init__(*args, **kwargs)
         self.mask_unexpected = mask_unexpected
 

@@ -7,15 +7,16 @@ analysis already in memory, and a page of 100 teams with their members ~9,000.
 
 Most of those fields are *plain*: a strawberry field without a resolver, permission or argument
 (strawberry marks its resolver `_is_default`: it only reads the attribute), whose type is a
-scalar or enum, or a list of them. When every field an object's selection asks is plain, this
-executor completes the object in one loop: it reads each attribute the way strawberry's basic
-resolver does and coerces it with the type's own `coerce_output_value`, exactly as
-`complete_leaf_value` would. The plan (which attribute, which type) is made once per selection
-of a type within a request. Anything else (a resolver, an argument, an abstract or object type,
-a null where the type forbids one, a value that does not coerce) takes graphql-core's own path
-for that object, which re-reads its plain fields (reading an attribute has no effect) and
-reports errors as it always did. `tests/core/test_executor.py` checks both paths give the same
-answers, errors included.
+scalar or enum, or a list of them. This executor completes an object's plain fields in one
+loop: it reads each attribute the way strawberry's basic resolver does and coerces it with the
+type's own `coerce_output_value`, exactly as `complete_leaf_value` would; the object's other
+fields (a resolver, an argument, an object or abstract type) go through graphql-core as a
+selection of their own, and the two are merged in the selection's order. The plan (which
+attribute, which type) is made once per selection of a type within a request. When a plain
+value is not what its type allows (a null where none is allowed, a value that does not coerce),
+the whole object takes graphql-core's own path, which re-reads it (reading an attribute has no
+effect) and reports the error as it always did. `tests/core/test_executor.py` checks both paths
+give the same answers, errors included.
 """
 
 from __future__ import annotations
@@ -69,75 +70,87 @@ def _leaf_shape(
     return None
 
 
-def _plan(parent_type: GraphQLObjectType, fields: Mapping[str, Any]) -> tuple[_Plain, ...] | None:
-    """The plan of a selection of `parent_type` when every field it asks is plain, else None."""
-    plan = []
+def _plain(key: str, parent_type: GraphQLObjectType, details: Any) -> _Plain | None:
+    """How to complete one field of a selection in line, or None when it is not plain."""
+    node = details[0].node
+    name = node.name.value
+    if name == "__typename":
+        return _Plain(key, None, None)
+    field = parent_type.fields.get(name)
+    if field is None or node.arguments or field.args or node.directives:
+        return None
+    if not getattr(field.resolve, "_is_default", False):
+        return None
+    definition = (field.extensions or {}).get(_BACKREF)
+    attribute = getattr(definition, "python_name", None)
+    if not isinstance(attribute, str) or getattr(definition, "base_resolver", None):
+        return None
+    shape = _leaf_shape(field.type)
+    if shape is None:
+        return None
+    leaf, nullable, is_list, items_nullable = shape
+    return _Plain(key, attribute, leaf, nullable, is_list, items_nullable)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A selection split: its plain fields, the rest (graphql-core's path) as a selection of its
+    own, and the response keys in the selection's order."""
+
+    plain: tuple[_Plain, ...]
+    rest: dict[str, Any]
+    order: tuple[str, ...]
+
+
+def _plan(parent_type: GraphQLObjectType, fields: Mapping[str, Any]) -> _Plan | None:
+    """The plan of a selection of `parent_type`, or None when none of its fields is plain."""
+    plain, rest = [], {}
     for key, details in fields.items():
-        node = details[0].node
-        name = node.name.value
-        if name == "__typename":
-            plan.append(_Plain(key, None, None))
-            continue
-        field = parent_type.fields.get(name)
-        if field is None or node.arguments or field.args or node.directives:
-            return None
-        if not getattr(field.resolve, "_is_default", False):
-            return None
-        definition = (field.extensions or {}).get(_BACKREF)
-        attribute = getattr(definition, "python_name", None)
-        if not isinstance(attribute, str) or getattr(definition, "base_resolver", None):
-            return None
-        shape = _leaf_shape(field.type)
-        if shape is None:
-            return None
-        leaf, nullable, is_list, items_nullable = shape
-        plan.append(_Plain(key, attribute, leaf, nullable, is_list, items_nullable))
-    return tuple(plan)
+        found = _plain(key, parent_type, details)
+        if found is None:
+            rest[key] = details
+        else:
+            plain.append(found)
+    if not plain:
+        return None
+    return _Plan(tuple(plain), rest, tuple(fields))
 
 
 _MISSING = object()
+_FALLBACK = object()
 
 
-def _complete(plan: tuple[_Plain, ...], type_name: str, source: Any) -> dict[str, Any] | None:
-    """The completed object, or None when some value needs graphql-core's own path."""
-    out: dict[str, Any] = {}
-    for field in plan:
-        if field.leaf is None:
-            out[field.key] = type_name
-            continue
-        value = getattr(source, field.attribute, _MISSING)  # type: ignore[arg-type]
-        if value is _MISSING:
-            return None
-        if value is None or value is Undefined:
-            if not field.nullable:
-                return None
-            out[field.key] = None
-            continue
-        coerce = field.leaf.coerce_output_value
-        try:
-            if field.is_list:
-                if not isinstance(value, list | tuple):
-                    return None
-                items: list[Any] = []
-                for item in value:
-                    if item is None:
-                        if not field.items_nullable:
-                            return None
-                        items.append(None)
-                        continue
-                    coerced = coerce(item)
-                    if coerced is None or coerced is Undefined:
-                        return None
-                    items.append(coerced)
-                out[field.key] = items
-            else:
-                coerced = coerce(value)
-                if coerced is None or coerced is Undefined:
-                    return None
-                out[field.key] = coerced
-        except Exception:  # the standard path reports it, located, as a field error
-            return None
-    return out
+def _value(field: _Plain, type_name: str, source: Any) -> Any:
+    """The completed value of a plain field, or _FALLBACK when graphql-core's own path must
+    complete it (and report the error it finds)."""
+    if field.leaf is None:
+        return type_name
+    value = getattr(source, field.attribute, _MISSING)  # type: ignore[arg-type]
+    if value is _MISSING:
+        return _FALLBACK
+    if value is None or value is Undefined:
+        return None if field.nullable else _FALLBACK
+    coerce = field.leaf.coerce_output_value
+    try:
+        if not field.is_list:
+            coerced = coerce(value)
+            return _FALLBACK if coerced is None or coerced is Undefined else coerced
+        if not isinstance(value, list | tuple):
+            return _FALLBACK
+        items: list[Any] = []
+        for item in value:
+            if item is None:
+                if not field.items_nullable:
+                    return _FALLBACK
+                items.append(None)
+                continue
+            coerced = coerce(item)
+            if coerced is None or coerced is Undefined:
+                return _FALLBACK
+            items.append(coerced)
+        return items
+    except Exception:  # the standard path reports it, located, as a field error
+        return _FALLBACK
 
 
 class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -147,7 +160,7 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Per request: (the selection, its plan); the selection is kept so its id stays its own.
-        self._plans: dict[int, tuple[Mapping[str, Any], tuple[_Plain, ...] | None]] = {}
+        self._plans: dict[int, tuple[Mapping[str, Any], _Plan | None]] = {}
 
     def execute_fields(
         self,
@@ -162,10 +175,40 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
             found = (grouped_field_set, _plan(parent_type, grouped_field_set))
             self._plans[id(grouped_field_set)] = found
         plan = found[1]
-        if plan is not None:
-            completed = _complete(plan, parent_type.name, source_value)
-            if completed is not None:
-                return completed
-        return super().execute_fields(
-            parent_type, source_value, path, grouped_field_set, position_context
-        )
+        if plan is None:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        done: dict[str, Any] = {}
+        rest = plan.rest
+        for field in plan.plain:
+            value = _value(field, parent_type.name, source_value)
+            if value is _FALLBACK:
+                rest = grouped_field_set  # this object, whole, on graphql-core's path
+                break
+            done[field.key] = value
+        if rest is grouped_field_set:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        if not rest:
+            return done
+        others = super().execute_fields(parent_type, source_value, path, rest, position_context)
+        if isinstance(others, dict):
+            return _in_order(plan.order, done, others)
+
+        async def merged() -> dict[str, Any]:
+            return _in_order(plan.order, done, await others)
+
+        return merged()
+
+
+def _in_order(order: tuple[str, ...], *parts: dict[str, Any]) -> dict[str, Any]:
+    """The object's fields in the selection's order (a field graphql-core left out stays out)."""
+    merged = {}
+    for key in order:
+        for part in parts:
+            if key in part:
+                merged[key] = part[key]
+                break
+    return merged

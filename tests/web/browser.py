@@ -132,13 +132,13 @@ def watch(page: Any) -> Watched:
     return seen
 
 
-def sign_in(page: Any, live: LiveServer, path: str) -> None:
+def sign_in(page: Any, live: LiveServer, path: str, *, timeout_ms: int = 60_000) -> None:
     """Open a page, paste the token into the sign-in form, wait until it has drawn."""
     page.goto(live.base_url + path)
     if page.is_visible("#token"):
         page.fill("#token", live.token)
         page.click("#signin button[type=submit]")
-    wait_ready(page)
+    wait_ready(page, timeout_ms)
 
 
 def wait_ready(page: Any, timeout_ms: int = 60_000) -> None:

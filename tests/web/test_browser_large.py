@@ -54,9 +54,14 @@ def test_a_large_organisation_draws_aggregated_by_group(
     live_large: LiveServer, page: Any, screenshots: Path
 ) -> None:
     seen = watch(page)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.post_data or ""))
     started = time.monotonic()
 
-    sign_in(page, live_large, f"/map?asOf={AS_OF}")
+    # The first map of a day not warmed at start-up computes the whole organisation's analysis
+    # (100,000 dependencies, ~7 s of CPU alone): in a full parallel run on 2 cores that took
+    # longer than the default minute. The time is recorded below and in `make bench`, not judged.
+    sign_in(page, live_large, f"/map?asOf={AS_OF}", timeout_ms=300_000)
 
     seconds = time.monotonic() - started
     nodes, edges = drawn(page)
@@ -71,6 +76,9 @@ def test_a_large_organisation_draws_aggregated_by_group(
         f"map fetched in {fetch_ms} ms, drawn in {render_ms} ms\n"
     )
     page.screenshot(path=str(screenshots / "map-large.png"))
+    # The ~100,000 dependency ids of the whole map are asked only when an edge is clicked.
+    assert any("dependencyMap" in body for body in asked)
+    assert not any("dependencyIds" in body for body in asked)
     assert seen.errors == []
     assert all(live_large.token not in url for url in seen.urls)
 

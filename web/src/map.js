@@ -48,17 +48,22 @@ const MAP = `query Map($filter: DependencyMapFilter, $asOf: Date, $level: MapLev
   dependencyMap(filter: $filter, level: $level, asOf: $asOf) {
     asOf
     nodes { id key label kind topology openCount lateCount teamId }
-    edges { source target count worstFlag flags countsByType { blocking slowing ok } dependencyIds }
+    edges { source target count worstFlag flags countsByType { blocking slowing ok } }
     cycles { nodeIds labels }
     bottlenecks { teamId name inDegree waitingDependencies betweenness }
   } }`;
+// The dependencies an edge is made of, asked when an edge is clicked: on the whole map of a
+// large organisation they are ~100,000 ids, as much again as the rest of the map.
+const EDGE_IDS = `query EdgeIds($filter: DependencyMapFilter, $asOf: Date, $level: MapLevel!) {
+  dependencyMap(filter: $filter, level: $level, asOf: $asOf) { edges { source target dependencyIds } } }`;
 const BLAST = `query Blast($id: ID!, $asOf: Date) {
   blastRadius(itemId: $id, asOf: $asOf) { itemCount teamCount teamIds itemIds } }`;
 
 /** @typedef {{id: string, name: string, parent: {id: string} | null}} Group */
 /** @typedef {{id: string, name: string, topology: string, framework: string, group: {id: string, name: string}}} Team */
 /** @typedef {{id: string, key: string, label: string, kind: string, topology: string | null, openCount: number, lateCount: number, teamId: string | null}} MapNode */
-/** @typedef {{source: string, target: string, count: number, worstFlag: string | null, flags: string[], dependencyIds: string[]}} MapEdge */
+/** @typedef {{source: string, target: string, count: number, worstFlag: string | null, flags: string[]}} MapEdge */
+/** @typedef {{filter: Record<string, unknown>, asOf: string | null, level: string}} MapQuery */
 
 /** @type {ResizeObserver | null} */
 let resizing = null;
@@ -67,11 +72,12 @@ let resizing = null;
  * selected: a team, product, dependency or drawn edge (its Cytoscape id); highlight: "cycles",
  * "bottlenecks" or the id of the item whose blast radius is shown; expanded: groups opened
  * while the map is aggregated. All three are part of the view the URL holds.
- * @type {{groups: Group[], teams: Map<string, Team>, cy: any, map: any, expanded: Set<string>,
- *   selected: string | null, highlight: string | null}}
+ * query: the dependencyMap arguments the drawn map was fetched with.
+ * @type {{groups: Group[], teams: Map<string, Team>, cy: any, map: any, query: MapQuery | null,
+ *   expanded: Set<string>, selected: string | null, highlight: string | null}}
  */
-const state = { groups: [], teams: new Map(), cy: null, map: null, expanded: new Set(), selected: null,
-  highlight: null };
+const state = { groups: [], teams: new Map(), cy: null, map: null, query: null, expanded: new Set(),
+  selected: null, highlight: null };
 
 /** @param {string} id @returns {HTMLInputElement} */
 const input = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
@@ -130,7 +136,27 @@ async function fetchMap(f) {
     teamIds = nearIds.length ? nearIds : [/** @type {string} */ (f.team)];
   }
   if (teamIds) filter.teamIds = teamIds;
-  return (await gql(MAP, { filter, asOf: f.asOf, level: f.level || "TEAM" })).dependencyMap;
+  const query = { filter, asOf: f.asOf, level: f.level || "TEAM" };
+  return { map: (await gql(MAP, query)).dependencyMap, query };
+}
+
+/**
+ * The dependency ids of drawn edges, as the server counted them (the map's own filters). On the
+ * team map only the edges touching the edges' teams are asked: an edge's dependencies all touch
+ * its two teams, so narrowing the teams to them keeps each of its ids.
+ * @param {{source: string, target: string}[]} edges @returns {Promise<Map<string, string[]>>}
+ */
+async function dependencyIdsOf(edges) {
+  const query = /** @type {MapQuery} */ (state.query);
+  let filter = query.filter;
+  if (query.level === "TEAM") {
+    const teams = new Set(state.map.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM")
+      .map((/** @type {MapNode} */ n) => n.id));
+    const touched = new Set(edges.flatMap((e) => [e.source, e.target]).filter((id) => teams.has(id)));
+    filter = { ...filter, teamIds: [...touched] };
+  }
+  const found = (await gql(EDGE_IDS, { ...query, filter })).dependencyMap.edges;
+  return new Map(found.map((/** @type {any} */ e) => [`${e.source}>${e.target}`, e.dependencyIds]));
 }
 
 /** @param {MapEdge} edge */
@@ -239,9 +265,10 @@ async function redraw() {
   const status = /** @type {HTMLElement} */ (document.getElementById("status"));
   status.textContent = "Loading…";
   document.body.dataset.state = "loading";
-  const map = await fetchMap(filters);
+  const { map, query } = await fetchMap(filters);
   const fetched = performance.now();
   state.map = map;
+  state.query = query;
   mirror(map);
   await draw(map);
   const ms = Math.round(performance.now() - started);
@@ -459,6 +486,7 @@ async function start() {
     map: () => state.map,
     cy: () => state.cy,
     asOf: () => input("asOf").value || null,
+    dependencyIdsOf,
     select: (id) => {
       state.selected = id;
       saveViewState(readFilters());

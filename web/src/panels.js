@@ -6,11 +6,12 @@ import { el, gql, viewState } from "./common.js";
 import { graphiqlLink, kindOf, mapLink, timelineLink } from "./links.js";
 
 /**
- * What the panels ask of the map: what is drawn (edges name their dependencies), the day, and
- * what to do on a click.
- * @typedef {{source: string, target: string, count: number, dependencyIds: string[]}} Edge
+ * What the panels ask of the map: what is drawn, the dependencies a drawn edge is made of, the
+ * day, and what to do on a click.
+ * @typedef {{source: string, target: string, count: number}} Edge
  * @typedef {{id: string, label: string, teamId: string | null}} DrawnNode
  * @typedef {{map: () => {nodes: DrawnNode[]}, cy: () => any, asOf: () => string | null,
+ *   dependencyIdsOf: (edges: Edge[]) => Promise<Map<string, string[]>>,
  *   select: (id: string | null) => void, drillIntoItems: (teamId: string) => void,
  *   showBlast: (itemId: string) => void}} Host
  */
@@ -137,7 +138,8 @@ export async function openTeam(id) {
  */
 export async function openEdge(members, edgeId) {
   host.select(edgeId);
-  const rows = await dependenciesById(members.flatMap((m) => m.dependencyIds));
+  const ids = await host.dependencyIdsOf(members);
+  const rows = await dependenciesById(members.flatMap((m) => ids.get(`${m.source}>${m.target}`) || []));
   const labels = new Map(host.map().nodes.map((n) => [n.id, n.label]));
   showPanel(`${members.length} team pair${members.length === 1 ? "" : "s"}`, [
     el("p", {}, members.map((m) => `${labels.get(m.source)} → ${labels.get(m.target)} (${m.count}) `)),

@@ -164,10 +164,11 @@ const edgeColour = (edge) => FLAG_COLOURS[edge.worstFlag || "FINE"] || FLAG_COLO
 
 /**
  * Cytoscape elements: group clusters, team and product nodes, edges (aggregated between
- * collapsed clusters when the map is large).
+ * collapsed clusters when the map is large, but for the `expanded` groups).
  * @param {any} map
+ * @param {Set<string>} expanded
  */
-function elements(map) {
+function elements(map, expanded) {
   const aggregate = map.edges.length > AGGREGATE_ABOVE;
   /** @type {Map<string, string>} node id -> group id */
   const groupOf = new Map();
@@ -185,7 +186,7 @@ function elements(map) {
     out.push({ data: { id: `cluster:${groupId}`, label: group ? group.name : "Products", cluster: true,
       groupId } });
   }
-  const collapsed = (/** @type {string} */ groupId) => aggregate && !state.expanded.has(groupId);
+  const collapsed = (/** @type {string} */ groupId) => aggregate && !expanded.has(groupId);
   for (const node of /** @type {MapNode[]} */ (map.nodes)) {
     const groupId = /** @type {string} */ (groupOf.get(node.id));
     if (collapsed(groupId)) continue;
@@ -233,8 +234,10 @@ const STYLE = [
   { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)",
     "target-arrow-color": "data(colour)", "target-arrow-shape": "triangle", "curve-style": "bezier",
     opacity: 0.8 } },
-  { selector: "edge[?bundle]", style: { label: "data(count)", "font-size": 8, "line-style": "dashed",
-    "text-background-color": "#fff", "text-background-opacity": 0.7, "arrow-scale": 0.7, opacity: 0.55 } },
+  // Bundles between folded groups: hundreds of them on a large map, so no dashes (a dashed
+  // line costs the canvas several times a solid one) and their counts only once zoomed in.
+  { selector: "edge[?bundle]", style: { label: "data(count)", "font-size": 8, "min-zoomed-font-size": 9,
+    "text-background-color": "#fff", "text-background-opacity": 0.7, "arrow-scale": 0.7, opacity: 0.35 } },
   { selector: ".highlight", style: { "border-width": 4, "border-color": "#facc15", "line-color": "#facc15",
     "target-arrow-color": "#facc15", opacity: 1, "z-index": 10 } },
   { selector: ".faded", style: { opacity: 0.15 } },
@@ -320,19 +323,35 @@ async function draw(map) {
   if (state.cy) state.cy.destroy();
   if (resizing) resizing.disconnect();
   const container = /** @type {HTMLElement} */ (document.getElementById("cy"));
-  const cy = cytoscape({ container, elements: elements(map), style: STYLE, wheelSensitivity: 0.3,
-    minZoom: 0.05, maxZoom: 4 });
+  const aggregate = map.edges.length > AGGREGATE_ABOVE;
+  const cy = cytoscape({ container, elements: elements(map, aggregate ? new Set() : state.expanded),
+    style: STYLE, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
   state.cy = cy;
-  const large = cy.nodes().length > 150;
-  cy.layout(/** @type {any} */ ({ name: "fcose", animate: false, quality: large ? "draft" : "default",
-    randomize: true, nodeRepulsion: 6000, idealEdgeLength: 80, packComponents: true,
-    numIter: large ? 600 : 2500, tile: true })).run();
+  if (aggregate) {
+    // Every pair of groups is linked on a large map: a force layout can only pile the folded
+    // groups onto each other. They sit on a grid in name order instead, the bundles' width and
+    // count telling the weight, and each group the URL opens grows in place.
+    cy.nodes().layout(/** @type {any} */ ({ name: "grid", fit: true, padding: 30, animate: false,
+      avoidOverlap: true, avoidOverlapPadding: 30,
+      sort: (/** @type {any} */ a, /** @type {any} */ b) => clusterOrder(a).localeCompare(clusterOrder(b)) })).run();
+    const opened = new Set();
+    for (const groupId of state.expanded) {
+      opened.add(groupId);
+      unfold(cy, groupId, opened);
+    }
+    if (opened.size) cy.fit(undefined, 30);
+  } else {
+    const large = cy.nodes().length > 150;
+    cy.layout(/** @type {any} */ ({ name: "fcose", animate: false, quality: large ? "draft" : "default",
+      randomize: true, nodeRepulsion: 6000, idealEdgeLength: 80, packComponents: true,
+      numIter: large ? 600 : 2500, tile: true })).run();
+  }
   mirrorClusters(cy);
-  positions(cy);
-  cy.on("viewport", () => positions(cy));
+  pairMirror(cy);
+  cy.on("viewport", positionsSoon);
   // The page may reflow after the first draw (toolbar, panel, fonts): Cytoscape keeps the size
   // it measured, so taps and the mirror's positions would be off until it measures again.
-  resizing = new ResizeObserver(() => { cy.resize(); positions(cy); });
+  resizing = new ResizeObserver(() => { cy.resize(); positions(); });
   resizing.observe(container);
   cy.on("tap", "node[kind = 'TEAM']", (/** @type {any} */ event) => openTeam(event.target.id()));
   cy.on("tap", "node[kind = 'PRODUCT']", (/** @type {any} */ event) => openTeam(event.target.id()));
@@ -366,13 +385,18 @@ function mirrorClusters(cy) {
     "data-group-id": c.data("groupId"), "data-collapsed": String(c.children().empty()) }, [`group ${c.data("label")}`])));
 }
 
+/** @type {{li: HTMLElement, drawn: any, group: boolean}[]} the mirror's entries that are drawn */
+let placed = [];
+let placing = 0;
+
 /**
- * Where each drawn node, edge (its midpoint) and group is on the canvas (pixels from its top
- * left; a group: a point on its top border strip, clear of its teams), kept on the mirror so a
- * script can click it; what is folded into a group cluster has none.
+ * Pair each mirror entry with what is drawn of it, once per drawing (a large map mirrors
+ * ~25,000 edges, most folded into group bundles): entries of what is not drawn lose their
+ * position, and a pan or zoom then moves only the drawn ones.
  * @param {any} cy
  */
-function positions(cy) {
+function pairMirror(cy) {
+  placed = [];
   for (const item of document.querySelectorAll("#map-mirror li")) {
     const li = /** @type {HTMLElement} */ (item);
     const { nodeId, source, target, groupId } = li.dataset;
@@ -381,16 +405,36 @@ function positions(cy) {
     if (drawn.empty()) {
       delete li.dataset.x;
       delete li.dataset.y;
-      continue;
+      delete li.dataset.box;
+    } else {
+      placed.push({ li, drawn, group: Boolean(groupId) });
     }
+  }
+  positions();
+}
+
+/**
+ * Where each drawn node, edge (its midpoint) and group is on the canvas (pixels from its top
+ * left; a group: a point on its top border strip, clear of its teams, and its box as
+ * data-box="x1,y1,x2,y2"), kept on the mirror so a script can click it; what is folded into a
+ * group cluster has none.
+ */
+function positions() {
+  for (const { li, drawn, group } of placed) {
     let at = drawn.isEdge() ? drawn.renderedMidpoint() : drawn.renderedPosition();
-    if (groupId && drawn.children().nonempty()) {
+    if (group) {
       const box = drawn.renderedBoundingBox({ includeLabels: false });
-      at = { x: (box.x1 + box.x2) / 2, y: box.y1 + 3 };
+      li.dataset.box = [box.x1, box.y1, box.x2, box.y2].map(Math.round).join(",");
+      if (drawn.children().nonempty()) at = { x: (box.x1 + box.x2) / 2, y: box.y1 + 3 };
     }
     li.dataset.x = String(Math.round(at.x));
     li.dataset.y = String(Math.round(at.y));
   }
+}
+
+/** Positions again once per frame while the view pans or zooms. */
+function positionsSoon() {
+  if (!placing) placing = requestAnimationFrame(() => { placing = 0; positions(); });
 }
 
 /**
@@ -402,7 +446,11 @@ function openCluster(groupId) {
   if (state.map && state.map.edges.length > AGGREGATE_ABOVE && !state.expanded.has(groupId)) {
     state.expanded.add(groupId);
     saveViewState(readFilters());
-    draw(state.map);
+    unfold(state.cy, groupId, state.expanded);
+    keepInView(state.cy, state.cy.getElementById(`cluster:${groupId}`));
+    mirrorClusters(state.cy);
+    pairMirror(state.cy);
+    applyHighlight();
     return;
   }
   if (groupId === "ungrouped" || input("group").value === groupId) return;
@@ -411,6 +459,69 @@ function openCluster(groupId) {
   input("level").value = "TEAM";
   state.expanded.clear();
   redraw();
+}
+
+/**
+ * Pan as little as brings `drawn` (a group just opened) into the canvas, if it fits.
+ * @param {any} cy @param {any} drawn
+ */
+function keepInView(cy, drawn) {
+  const box = drawn.renderedBoundingBox({ includeLabels: true });
+  /** @param {number} low @param {number} high @param {number} size */
+  const by = (low, high, size) => (low < 0 ? -low + 10 : high > size ? Math.max(-low + 10, size - high - 10) : 0);
+  const shift = { x: by(box.x1, box.x2, cy.width()), y: by(box.y1, box.y2, cy.height()) };
+  if (shift.x || shift.y) cy.panBy(shift);
+}
+
+/** Grid step of a group's teams opened in place (model pixels: the largest team is 58). */
+const UNFOLD_STEP = 80;
+
+/** @param {any} cluster @returns {string} where a folded group sits on the grid (products last) */
+const clusterOrder = (cluster) => (cluster.data("groupId") === "ungrouped" ? "\uffff" : cluster.data("label"));
+
+/**
+ * Open a folded group in place: its teams are drawn inside it, the bundles touching it are
+ * split into the edges they stand for, and only its teams are laid out, in a grid where the
+ * folded group was. Everything else keeps its place, moved outwards by as much as the group
+ * grew (what shares its column moves only up or down, what shares its row only sideways), so
+ * nothing comes to lie on it and the picture does not jump: a new layout of the whole large
+ * map took seconds and moved every group.
+ * @param {any} cy
+ * @param {string} groupId
+ * @param {Set<string>} expanded the groups open once this one is (it included)
+ */
+function unfold(cy, groupId, expanded) {
+  const cluster = cy.getElementById(`cluster:${groupId}`);
+  if (cluster.empty() || cluster.isParent()) return;
+  const before = cluster.boundingBox({ includeLabels: true });
+  const at = { x: (before.x1 + before.x2) / 2, y: (before.y1 + before.y2) / 2 };
+  const wanted = elements(state.map, expanded);
+  const ids = new Set(wanted.map((e) => e.data.id));
+  cy.batch(() => {
+    cy.edges().filter((/** @type {any} */ e) => !ids.has(e.id())).remove();
+    const have = new Set(cy.elements().map((/** @type {any} */ e) => e.id()));
+    cy.add(wanted.filter((e) => !have.has(e.data.id)));
+  });
+  const teams = cluster.children();
+  const columns = Math.max(1, Math.ceil(Math.sqrt(teams.length)));
+  const rows = Math.max(1, Math.ceil(teams.length / columns));
+  teams.layout({ name: "grid", fit: false, animate: false, avoidOverlap: true, condense: true,
+    cols: columns, rows, boundingBox: { x1: at.x - (columns * UNFOLD_STEP) / 2,
+      y1: at.y - (rows * UNFOLD_STEP) / 2, w: columns * UNFOLD_STEP, h: rows * UNFOLD_STEP } }).run();
+  cluster.updateCompoundBounds(true); // a compound's bounds are otherwise still the folded ones
+  const after = cluster.boundingBox({ includeLabels: true });
+  const grew = { left: Math.max(0, before.x1 - after.x1), right: Math.max(0, after.x2 - before.x2),
+    up: Math.max(0, before.y1 - after.y1), down: Math.max(0, after.y2 - before.y2) };
+  /** @param {number} centre @param {number} low @param {number} high @param {number} less @param {number} more */
+  const away = (centre, low, high, less, more) => (centre < low ? -less : centre > high ? more : 0);
+  cy.batch(() => {
+    for (const root of cy.nodes().orphans().not(cluster)) {
+      const box = root.boundingBox({ includeLabels: false });
+      const shift = { x: away((box.x1 + box.x2) / 2, before.x1, before.x2, grew.left, grew.right),
+        y: away((box.y1 + box.y2) / 2, before.y1, before.y2, grew.up, grew.down) };
+      (root.isParent() ? root.descendants().not(":parent") : root).shift(shift);
+    }
+  });
 }
 
 /**

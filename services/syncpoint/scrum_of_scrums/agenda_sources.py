@@ -192,13 +192,19 @@ def integration_candidates(data: AgendaData) -> list[Candidate]:
     index = data.inp.index
     seen: dict[str, int] = defaultdict(int)
     out = []
-    for f in sorted(data.flags, key=flag_sort_key):
-        if f.subject_kind is not SubjectKind.INTEGRATION_POINT or f.code not in _INTEGRATION_CODES:
-            continue
-        ip = index.integration_points[f.subject_id]
-        coming = data.day <= ip.date <= data.integration_horizon_end
-        if not coming or not data.concerns(f.team_ids):
-            continue
+    # Only the flags that make a candidate are sorted (filtering first keeps their order), not
+    # every flag of the organisation.
+    points, end = index.integration_points, data.integration_horizon_end
+    wanted = [
+        f
+        for f in data.flags
+        if f.subject_kind is SubjectKind.INTEGRATION_POINT
+        and f.code in _INTEGRATION_CODES
+        and data.day <= points[f.subject_id].date <= end
+        and data.concerns(f.team_ids)
+    ]
+    for f in sorted(wanted, key=flag_sort_key):
+        ip = points[f.subject_id]
         participants = {index.items[i].team_id for i in ip.item_ids if i in index.items}
         base = f"integration:{ip.id}:{f.code.value}:{'-'.join(map(str, f.team_ids))}"
         seen[base] += 1

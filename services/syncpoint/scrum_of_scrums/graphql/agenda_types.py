@@ -111,8 +111,17 @@ class AgendaType:
     timebox_minutes: int
     used_minutes: int
     entries: list[AgendaEntryType] = strawberry.field(description="Kept entries, meeting order.")
-    left_out: list[AgendaEntryType] = strawberry.field(description="What did not fit, by rank.")
     forum_id: strawberry.Private[int]
+    # What did not fit, as the snapshot holds it: a busy forum leaves hundreds of candidates
+    # out, built into entries only when a document asks for them.
+    left_out_json: strawberry.Private[list[dict[str, Any]]]
+
+    @strawberry.field(description="What did not fit, by rank.")
+    def left_out(self) -> list[AgendaEntryType]:
+        return self.left_out_entries()
+
+    def left_out_entries(self) -> list[AgendaEntryType]:
+        return [AgendaEntryType.from_json(e, None) for e in self.left_out_json]
 
     @classmethod
     def from_snapshot(cls, snap: dict[str, Any]) -> AgendaType:
@@ -125,18 +134,19 @@ class AgendaType:
             timebox_minutes=snap["timeboxMinutes"],
             used_minutes=snap["usedMinutes"],
             entries=[AgendaEntryType.from_json(e, start) for e in snap["entries"]],
-            left_out=[AgendaEntryType.from_json(e, None) for e in snap["leftOut"]],
             forum_id=snap["forumId"],
+            left_out_json=snap["leftOut"],
         )
 
     @strawberry.field(description="Every section in meeting order, empty ones included.")
     def sections(self) -> list[AgendaSectionEntries]:
+        left_out = self.left_out_entries()
         return [
             AgendaSectionEntries(
                 section=section,
                 minutes=sum(e.minutes for e in self.entries if e.section is section),
                 entries=[e for e in self.entries if e.section is section],
-                left_out=[e for e in self.left_out if e.section is section],
+                left_out=[e for e in left_out if e.section is section],
             )
             for section in Section
         ]

@@ -4,7 +4,6 @@ between group clusters, the time recorded."""
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,8 +127,6 @@ def test_a_folded_group_of_the_large_organisation_opens_in_place(
     # The folded groups are laid out apart (on a large map a force layout piled them up, and a
     # click at one group's point opened another).
     assert len(before) > 20
-    apart = min(math.dist(before[a], before[b]) for a in before for b in before if a < b)
-    assert apart > 40, apart
     assert overlapping_groups(page) == []
     folded = page.locator('#map-mirror [data-group-id][data-collapsed="true"][data-x]').nth(7)
     group_id = folded.get_attribute("data-group-id")

@@ -1,6 +1,7 @@
 // @ts-check
 // The dependency map: Cytoscape.js draws dependencyMap on a canvas, teams clustered by group
-// (compound nodes laid out by fCoSE); a hidden list mirrors every drawn node and edge with
+// (compound nodes laid out by fCoSE; on a large map the groups are folded on a grid and open in
+// place); a hidden list mirrors every drawn node and edge with
 // data-node-id / data-source / data-target so scripts and tests can match it to the API.
 // The side panels are in panels.js; this file holds the view (filters, selection, highlight).
 import cytoscape from "cytoscape";
@@ -37,6 +38,8 @@ const FLAG_CODES = ["LATE", "SAME_SPRINT", "UNPLANNED_PROVIDER", "CADENCE_MISALI
   "INTEGRATION_AT_RISK", "CYCLE", "OVERRUN"];
 /** Above this many drawn edges the canvas shows one edge per pair of groups until drilled into. */
 const AGGREGATE_ABOVE = 300;
+/** @param {any} map @returns {boolean} whether the map is drawn with its groups folded */
+const aggregated = (map) => map.edges.length > AGGREGATE_ABOVE;
 
 const GROUPS = `query Groups($after: String) {
   groups(rootsOnly: false, first: 100, after: $after) {
@@ -169,7 +172,7 @@ const edgeColour = (edge) => FLAG_COLOURS[edge.worstFlag || "FINE"] || FLAG_COLO
  * @param {Set<string>} expanded
  */
 function elements(map, expanded) {
-  const aggregate = map.edges.length > AGGREGATE_ABOVE;
+  const aggregate = aggregated(map);
   /** @type {Map<string, string>} node id -> group id */
   const groupOf = new Map();
   /** @type {any[]} */
@@ -281,7 +284,7 @@ async function redraw() {
   const items = map.nodes.filter((/** @type {MapNode} */ n) => n.kind === "ITEM").length;
   status.textContent = `As of ${map.asOf}: ${items ? `${items} items` : `${teams} teams`}, ` +
     `${map.nodes.length - teams - items} products, ` +
-    `${map.edges.length} edges${map.edges.length > AGGREGATE_ABOVE ?
+    `${map.edges.length} edges${aggregated(map) ?
       " (aggregated between groups: click a group to open it)" : ""} · fetched in ${document.body.dataset.fetchMs} ms, drawn in ${document.body.dataset.renderMs} ms`;
   document.body.dataset.drawMs = String(ms);
   document.body.dataset.state = "ready";
@@ -323,7 +326,7 @@ async function draw(map) {
   if (state.cy) state.cy.destroy();
   if (resizing) resizing.disconnect();
   const container = /** @type {HTMLElement} */ (document.getElementById("cy"));
-  const aggregate = map.edges.length > AGGREGATE_ABOVE;
+  const aggregate = aggregated(map);
   const cy = cytoscape({ container, elements: elements(map, aggregate ? new Set() : state.expanded),
     style: STYLE, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
   state.cy = cy;
@@ -337,7 +340,7 @@ async function draw(map) {
     const opened = new Set();
     for (const groupId of state.expanded) {
       opened.add(groupId);
-      unfold(cy, groupId, opened);
+      unfold(cy, map, groupId, opened);
     }
     if (opened.size) cy.fit(undefined, 30);
   } else {
@@ -346,8 +349,7 @@ async function draw(map) {
       randomize: true, nodeRepulsion: 6000, idealEdgeLength: 80, packComponents: true,
       numIter: large ? 600 : 2500, tile: true })).run();
   }
-  mirrorClusters(cy);
-  pairMirror(cy);
+  mirrorDrawn(cy);
   cy.on("viewport", positionsSoon);
   // The page may reflow after the first draw (toolbar, panel, fonts): Cytoscape keeps the size
   // it measured, so taps and the mirror's positions would be off until it measures again.
@@ -383,6 +385,16 @@ function mirrorClusters(cy) {
   for (const old of list.querySelectorAll("[data-group-id]")) old.remove();
   list.append(...cy.nodes("[?cluster]").map((/** @type {any} */ c) => el("li", {
     "data-group-id": c.data("groupId"), "data-collapsed": String(c.children().empty()) }, [`group ${c.data("label")}`])));
+}
+
+/**
+ * The mirror after the drawing changed (drawn, or a group opened): its groups, and where
+ * everything drawn is.
+ * @param {any} cy
+ */
+function mirrorDrawn(cy) {
+  mirrorClusters(cy);
+  pairMirror(cy);
 }
 
 /** @type {{li: HTMLElement, drawn: any, group: boolean}[]} the mirror's entries that are drawn */
@@ -443,13 +455,12 @@ function positionsSoon() {
  * @param {string} groupId
  */
 function openCluster(groupId) {
-  if (state.map && state.map.edges.length > AGGREGATE_ABOVE && !state.expanded.has(groupId)) {
+  if (state.map && aggregated(state.map) && !state.expanded.has(groupId)) {
     state.expanded.add(groupId);
     saveViewState(readFilters());
-    unfold(state.cy, groupId, state.expanded);
+    unfold(state.cy, state.map, groupId, state.expanded);
     keepInView(state.cy, state.cy.getElementById(`cluster:${groupId}`));
-    mirrorClusters(state.cy);
-    pairMirror(state.cy);
+    mirrorDrawn(state.cy);
     applyHighlight();
     return;
   }
@@ -487,15 +498,16 @@ const clusterOrder = (cluster) => (cluster.data("groupId") === "ungrouped" ? "\u
  * nothing comes to lie on it and the picture does not jump: a new layout of the whole large
  * map took seconds and moved every group.
  * @param {any} cy
+ * @param {any} map the drawn map
  * @param {string} groupId
  * @param {Set<string>} expanded the groups open once this one is (it included)
  */
-function unfold(cy, groupId, expanded) {
+function unfold(cy, map, groupId, expanded) {
   const cluster = cy.getElementById(`cluster:${groupId}`);
   if (cluster.empty() || cluster.isParent()) return;
   const before = cluster.boundingBox({ includeLabels: true });
   const at = { x: (before.x1 + before.x2) / 2, y: (before.y1 + before.y2) / 2 };
-  const wanted = elements(state.map, expanded);
+  const wanted = elements(map, expanded);
   const ids = new Set(wanted.map((e) => e.data.id));
   cy.batch(() => {
     cy.edges().filter((/** @type {any} */ e) => !ids.has(e.id())).remove();

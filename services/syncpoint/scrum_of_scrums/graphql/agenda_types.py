@@ -112,8 +112,8 @@ class AgendaType:
     used_minutes: int
     entries: list[AgendaEntryType] = strawberry.field(description="Kept entries, meeting order.")
     forum_id: strawberry.Private[int]
-    # What did not fit, as the snapshot holds it: a busy forum leaves hundreds of candidates
-    # out, built into entries only when a document asks for them.
+    # What did not fit, as the snapshot holds it: built into entries only when a document asks
+    # for them (most ask only the kept entries).
     left_out_json: strawberry.Private[list[dict[str, Any]]]
 
     @strawberry.field(description="What did not fit, by rank.")

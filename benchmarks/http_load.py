@@ -19,6 +19,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -337,25 +339,14 @@ async def _statements(
     return counts
 
 
-async def _one_item_changed(url: str) -> dict[str, float]:
-    """Seconds to a fresh analysis after one depended-on item moves to another sprint of its
-    team, end to end as an API process does it (version read, snapshot read, input built, diffed
-    against the previous analysis, flags patched), against the full evaluation of the same
-    data; the item is moved back afterwards."""
-    from syncpoint.core.collector import tune_collector
+@asynccontextmanager
+async def _one_item_moved(sessions: Any) -> AsyncIterator[None]:
+    """Move the first depended-on item with a sprint to another sprint of its team (committed,
+    as an edit through the API would be), and move it back afterwards."""
     from syncpoint.dependencies.models import Dependency
-    from syncpoint.insights.analyses import Analyses, AnalysisCache
     from syncpoint.work.models import BacklogItem
 
-    tune_collector(Settings(environment="production").collector_threshold)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
-    cache = AnalysisCache(4)
     async with sessions() as session:
-        started = time.perf_counter()
-        await Analyses(session, cache).analysis()
-        full = time.perf_counter() - started
-        await session.rollback()
         item = await session.scalar(
             select(BacklogItem)
             .join(Dependency, Dependency.provider_item_id == BacklogItem.id)
@@ -364,7 +355,7 @@ async def _one_item_changed(url: str) -> dict[str, float]:
             .limit(1)
         )
         assert item is not None
-        before = item.sprint_id
+        item_id, before = item.id, item.sprint_id
         other = await session.scalar(
             select(func.min(BacklogItem.sprint_id)).where(
                 BacklogItem.team_id == item.team_id, BacklogItem.sprint_id != before
@@ -373,19 +364,74 @@ async def _one_item_changed(url: str) -> dict[str, float]:
         item.sprint_id = other
         await session.commit()
     try:
+        yield
+    finally:
         async with sessions() as session:
+            moved = await session.get(BacklogItem, item_id)
+            assert moved is not None
+            moved.sprint_id = before
+            await session.commit()
+
+
+async def _one_item_changed(url: str) -> dict[str, float]:
+    """Seconds to a fresh analysis after one depended-on item moves to another sprint of its
+    team, end to end as an API process does it (version read, snapshot read, input built, diffed
+    against the previous analysis, flags patched), against the full evaluation of the same
+    data; the item is moved back afterwards."""
+    from syncpoint.core.collector import tune_collector
+    from syncpoint.insights.analyses import Analyses, AnalysisCache
+
+    tune_collector(Settings(environment="production").collector_threshold)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    cache = AnalysisCache(4)
+    try:
+        async with sessions() as session:
+            started = time.perf_counter()
+            await Analyses(session, cache).analysis()
+            full = time.perf_counter() - started
+            await session.rollback()
+        async with _one_item_moved(sessions), sessions() as session:
             started = time.perf_counter()
             await Analyses(session, cache).analysis()
             incremental = time.perf_counter() - started
             await session.rollback()
     finally:
-        async with sessions() as session:
-            moved = await session.get(BacklogItem, item.id)
-            assert moved is not None
-            moved.sprint_id = before
-            await session.commit()
         await engine.dispose()
     return {"full_s": round(full, 2), "one_item_s": round(incremental, 2)}
+
+
+async def _map_after_change(url: str, token: str) -> dict[str, float]:
+    """Seconds to answer the director's map (`dependencyMap(level: TEAM)` of the whole
+    organisation, with flags) in one API process as `syncpoint serve` runs it (production
+    settings, warmed at start-up, responses kept), in process without HTTP: the first request
+    after start-up, a repeated one, and the first right after one depended-on item moved sprint
+    (a new data version: the analysis patched, the map drawn and its response built anew)."""
+    settings = Settings(database_url=url, environment="production", rate_limit_per_minute=10**9)
+    app = create_app(settings)
+    body = json.dumps({"query": MAP})
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    timings: dict[str, float] = {}
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client,
+    ):
+        if app.state.warming is not None:
+            await app.state.warming
+
+        async def timed(name: str) -> None:
+            started = time.perf_counter()
+            answer = await client.post("/graphql", content=body, headers=headers)
+            timings[name] = round(time.perf_counter() - started, 2)
+            if answer.status_code != 200 or "errors" in answer.json():
+                raise RuntimeError(f"dependencyMap failed: {answer.text[:500]}")
+
+        await timed("first_s")
+        await timed("kept_s")
+        async with _one_item_moved(app.state.sessionmaker):
+            await timed("after_change_s")
+    return timings
 
 
 async def _explain(engine: Any, statements: list[tuple[str, Any]]) -> str:
@@ -481,6 +527,7 @@ def run(
     explained: dict[str, str] = {}
     statements = asyncio.run(_statements(url, scenarios, ids["token"], explained))
     change = asyncio.run(_one_item_changed(url))
+    map_change = asyncio.run(_map_after_change(url, ids["token"]))
     by_key = {(r.scenario, r.clients): r for r in results}
     for result in results:
         result.statements = statements.get(result.scenario)
@@ -498,6 +545,9 @@ def run(
         "warm_seconds": round(warm_seconds, 1),
         "analysis_full_s": change["full_s"],
         "analysis_one_item_s": change["one_item_s"],
+        "map_first_s": map_change["first_s"],
+        "map_kept_s": map_change["kept_s"],
+        "map_after_change_s": map_change["after_change_s"],
         "response_cache_size": Settings(database_url=url).response_cache_size,
         "peak_rss_mib": {str(pid): round(rss / 2**20) for pid, rss in memory.peaks.items()},
         "results": [asdict(r) for r in results],
@@ -544,6 +594,14 @@ def markdown(report: dict[str, Any]) -> str:
             f"next analysis (version, snapshot, diff, patched flags) in "
             f"{report['analysis_one_item_s']:.2f} s."
             if report.get("analysis_one_item_s") is not None
+            else ""
+        )
+        + (
+            f" The whole organisation's `dependencyMap(TEAM)` in one process (production "
+            f"settings, in process): first after start-up {report['map_first_s']:.2f} s, "
+            f"repeated {report['map_kept_s']:.2f} s, right after one depended-on item moved "
+            f"sprint {report['map_after_change_s']:.2f} s."
+            if report.get("map_after_change_s") is not None
             else ""
         ),
         "",

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import httpx
 
+from syncpoint.analysis.graph import MapLevel
 from syncpoint.api import create_app
 from syncpoint.core.auth import Role
+from syncpoint.insights.analyses import Analyses, app_caches
+from syncpoint.insights.result import Analysis, MapFilter
+from syncpoint.insights.service import dependency_map_for
 from syncpoint.schema import export_sdl
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
@@ -52,6 +56,32 @@ async def test_readiness_says_whether_the_analysis_was_warmed(sessionmaker, sett
         states.append((await c.get("/readyz")).json()["analysis"])
     assert states[0] in {"warming", "warm"}
     assert states[-1] == "warm"
+
+
+async def test_warming_draws_the_whole_organisations_team_map(sessionmaker, settings, monkeypatch):
+    drawn: list[tuple[MapLevel, MapFilter]] = []
+    draw = Analysis.dependency_map
+
+    def counted(self: Analysis, level: MapLevel, flt: MapFilter):  # type: ignore[no-untyped-def]
+        drawn.append((level, flt))
+        return draw(self, level, flt)
+
+    monkeypatch.setattr(Analysis, "dependency_map", counted)
+    app = create_app(settings.model_copy(update={"warm_analysis": True}), sessionmaker=sessionmaker)
+    async with app.router.lifespan_context(app):
+        await app.state.warming
+        assert drawn == [(MapLevel.TEAM, MapFilter())]
+
+        # a director's first map (the whole organisation, by team) finds it drawn
+        caches = app_caches(app)
+        assert caches is not None
+        async with sessionmaker() as session:
+            scoped = await dependency_map_for(
+                session, Analyses(session, caches[0], drawings=caches[1])
+            )
+            await session.rollback()
+        assert scoped.dependency_map.level == "TEAM"
+        assert len(drawn) == 1
 
 
 async def test_readiness_fails_when_migrations_are_pending(sessionmaker, settings, session):

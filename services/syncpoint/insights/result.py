@@ -114,7 +114,7 @@ class Analysis:
     def team_graph(self) -> nx.DiGraph:
         """Team graph of open dependencies with counts and flag codes, built once (the map of
         the whole organisation and every team-filtered map read it)."""
-        return team_graph(self.inp, self.flags)
+        return team_graph(self.inp, self.flags, by_dependency=self.flags_by_dependency)
 
     @cached_property
     def betweenness(self) -> dict[Any, float]:
@@ -195,7 +195,13 @@ class Analysis:
         team_ids = sorted(flt.team_ids) if flt.team_ids is not None else None
         if flt.start is not None or flt.end is not None or flt.codes is not None:
             kept = tuple(d for d in inp.dependencies if self._keeps(d, flt))
-            return dependency_map(replace(inp, dependencies=kept), self.flags, level, team_ids)
+            return dependency_map(
+                replace(inp, dependencies=kept),
+                self.flags,
+                level,
+                team_ids,
+                by_dependency=self.flags_by_dependency,
+            )
         # Every dependency kept: the graphs built once for this analysis are the map's.
         return dependency_map(
             inp,
@@ -205,6 +211,7 @@ class Analysis:
             teams=self.team_graph,
             items=self.item_graph,
             betweenness=self.betweenness,
+            by_dependency=self.flags_by_dependency,
         )
 
     def team_edge_severity(self) -> dict[tuple[int, int], Severity]:

@@ -1,5 +1,7 @@
 """Warm the analysis at start-up: today's analysis is computed in a lifespan task, so the first
-request finds it computed (or joins the computation) instead of starting one of its own."""
+request finds it computed (or joins the computation) instead of starting one of its own. The
+whole organisation's team map (what a director opens first) is drawn with it: at 500 teams its
+team graph and betweenness took 1.5 s of the first map request."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ import logging
 from contextlib import suppress
 from typing import Any
 
+from syncpoint.analysis.graph import MapLevel
 from syncpoint.insights.analyses import Analyses, app_caches
+from syncpoint.insights.result import MapFilter
 
 log = logging.getLogger("syncpoint.insights.warm")
 
@@ -22,15 +26,17 @@ def warming_enabled(app: Any) -> bool:
 
 
 async def warm(app: Any) -> None:
-    """Compute today's analysis into the app's shared cache (a failure is only logged: the
-    first request then computes it)."""
+    """Compute today's analysis and its whole-organisation team map into the app's shared
+    caches (a failure is only logged: the first request then computes them)."""
     caches = app_caches(app)
     sessionmaker = getattr(app.state, "sessionmaker", None)
     if caches is None or sessionmaker is None:
         return
     try:
         async with sessionmaker() as session:
-            await Analyses(session, caches[0], drawings=caches[1]).analysis()
+            analyses = Analyses(session, caches[0], drawings=caches[1])
+            analysis = await analyses.analysis()
+            await analyses.dependency_map(analysis, MapLevel.TEAM, MapFilter())
             await session.rollback()
     except asyncio.CancelledError:
         raise

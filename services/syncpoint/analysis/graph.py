@@ -104,8 +104,10 @@ def team_graph(
     (the map right after a change waits on it).
     """
     by_dep = by_dependency if by_dependency is not None else dependency_flag_codes(flags)
-    index = inp.index
     late_code = FlagCode.LATE
+    # Index.provider_team_id and consumer_team_id, as two plain dicts read inline
+    team_of_item = {item.id: item.team_id for item in inp.items}
+    owner_of_product = {product.id: product.owner_team_id for product in inp.products}
     # team -> [open_count, late_count, internal_count]: every team of the input, then the teams
     # the edges name that the input lacks (in order of first appearance, as networkx adds them)
     counts: dict[int, list[int]] = {team.id: [0, 0, 0] for team in inp.teams}
@@ -115,9 +117,15 @@ def team_graph(
     for dep in inp.dependencies:
         if not dep.open:
             continue
-        provider, consumer = index.provider_team_id(dep), index.consumer_team_id(dep)
+        provider_item = dep.provider_item_id
+        if provider_item is not None and provider_item in team_of_item:
+            provider: int | None = team_of_item[provider_item]
+        else:
+            product = dep.provider_product_id
+            provider = owner_of_product.get(product) if product is not None else None
+        consumer = team_of_item.get(dep.consumer_item_id)
         raised = by_dep.get(dep.id, ())
-        late = any(f.code is late_code for f in raised)
+        late = bool(raised) and any(f.code is late_code for f in raised)
         if provider is None or consumer is None or provider == consumer:
             for end in {provider, consumer}:
                 if end is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 
@@ -23,6 +24,14 @@ def key_to_gid(key: str) -> relay.GlobalID:
     """The global id of the object behind a map node key such as ``team:3``."""
     prefix, _, ident = key.partition(":")
     return relay.GlobalID(_KEY_TYPES[prefix], ident)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def key_to_id(key: str) -> strawberry.ID:
+    """`key_to_gid` as the text a response carries, encoded once per key: the organisation's
+    map names each of its 500 teams on ~100 of its 25,000 edges (50,000 ids encoded again in
+    every response built anew took a quarter of it)."""
+    return strawberry.ID(str(key_to_gid(key)))
 
 
 @strawberry.type(description="Dependencies on an edge, by type.")
@@ -65,8 +74,8 @@ class MapNodeType:
 
 @strawberry.type(name="DependencyMapEdge", description="Provider -> consumer (the work flows).")
 class MapEdgeType:
-    source: relay.GlobalID = strawberry.field(description="The provider node's id.")
-    target: relay.GlobalID = strawberry.field(description="The consumer node's id.")
+    source: strawberry.ID = strawberry.field(description="The provider node's id.")
+    target: strawberry.ID = strawberry.field(description="The consumer node's id.")
     count: int = strawberry.field(description="Open dependencies on this edge.")
     flags: list[FlagCodeEnum] = strawberry.field(  # type: ignore[valid-type]
         description="Codes raised on its dependencies (and CYCLE when the edge is on a cycle)."
@@ -96,8 +105,8 @@ class MapEdgeType:
     @classmethod
     def from_edge(cls, edge: MapEdge) -> MapEdgeType:
         return cls(
-            source=key_to_gid(edge.source),
-            target=key_to_gid(edge.target),
+            source=key_to_id(edge.source),
+            target=key_to_id(edge.target),
             count=edge.count,
             flags=list(edge.flags),
             worst_flag=edge.worst_flag,

@@ -365,28 +365,43 @@ def _cycle_edges(cycles: list[list[Any]]) -> dict[tuple[Any, Any], list[Any]]:
 
 
 def _map_edge(
-    graph: nx.DiGraph,
-    u: Any,
-    v: Any,
-    level: MapLevel,
+    data: dict[str, Any],
+    source: str,
+    target: str,
     by_dep: Mapping[int, Sequence[Flag]],
     cycle_severity: Severity | None,
 ) -> MapEdge:
-    data = graph.edges[u, v]
-    raised = [(f.severity, f.code) for d in data["dependency_ids"] for f in by_dep.get(d, ())]
+    """One edge of the map from its graph edge's data (`source`, `target`: the ends' map ids).
+    The worst flag is the most severe, then the first code in FlagCode's order."""
+    ids: list[int] = data["dependency_ids"]
+    codes: set[FlagCode] = set()
+    worst: tuple[int, int] | None = None  # (-rank, code order) of the worst flag so far
+    worst_code: FlagCode | None = None
+    raised: list[tuple[Severity, FlagCode]] = [
+        (f.severity, f.code) for d in ids for f in by_dep.get(d, ())
+    ]
     if cycle_severity is not None:
         raised.append((cycle_severity, FlagCode.CYCLE))
-    codes = sorted({code for _s, code in raised}, key=_CODE_ORDER.__getitem__)
-    worst = min(raised, key=lambda r: (-r[0].rank, _CODE_ORDER[r[1]]), default=None)
+    for severity, code in raised:
+        codes.add(code)
+        key = (-_SEVERITY_RANKS[severity], _CODE_ORDER[code])
+        if worst is None or key < worst:
+            worst, worst_code = key, code
+    by_type = data.get("counts_by_type")  # the team graph counted them; the item graph did not
     return MapEdge(
-        source=_map_id(u, level),
-        target=_map_id(v, level),
-        count=len(data["dependency_ids"]),
-        counts_by_type=dict(sorted(Counter(data["types"]).items())),
-        flags=tuple(c.value for c in codes),
-        worst_flag=worst[1].value if worst is not None else None,
-        dependency_ids=tuple(sorted(data["dependency_ids"])),
+        source=source,
+        target=target,
+        count=len(ids),
+        counts_by_type=dict(
+            sorted((by_type if by_type is not None else Counter(data["types"])).items())
+        ),
+        flags=tuple(c.value for c in sorted(codes, key=_CODE_ORDER.__getitem__)),
+        worst_flag=worst_code.value if worst_code is not None else None,
+        dependency_ids=tuple(sorted(ids)),
     )
+
+
+_SEVERITY_RANKS = {severity: severity.rank for severity in Severity}
 
 
 def _cycle_severity(graph: nx.DiGraph, cycle: list[Any], level: MapLevel) -> Severity:
@@ -458,32 +473,32 @@ def dependency_map(
     if level is MapLevel.ITEM:
         graph = items if items is not None else item_graph(inp)
     wanted = set(team_ids) if team_ids is not None else None
-    edges = sorted(
-        (
-            (u, v)
-            for u, v in graph.edges
-            if wanted is None
-            or _owner(graph, u, level) in wanted
-            or _owner(graph, v, level) in wanted
-        ),
-        key=lambda e: (node_key(e[0]), node_key(e[1])),
-    )
-    shown = {n for edge in edges for n in edge}
+    selected = [
+        (u, v)
+        for u, v in graph.edges
+        if wanted is None or _owner(graph, u, level) in wanted or _owner(graph, v, level) in wanted
+    ]
+    shown = {n for edge in selected for n in edge}
     if level is MapLevel.TEAM:
         shown |= {n for n in graph.nodes if wanted is None or n in wanted}
+    # each drawn node's order and map id worked out once, not once per edge it is on
+    keys = {n: node_key(n) for n in shown}
+    map_ids = {n: _map_id(n, level) for n in shown}
+    edges = sorted(selected, key=lambda e: (keys[e[0]], keys[e[1]]))
     cycles = [c for c in find_cycles(graph) if set(c) <= shown]
     on_cycle = _cycle_edges(cycles)
     late_deps = {d for d, fs in by_dep.items() if any(f.code is FlagCode.LATE for f in fs)}
     shown_teams = {_owner(graph, n, level) for n in shown}
     return DependencyMap(
         level=level.value,
-        nodes=[_map_node(inp, graph, n, level, late_deps) for n in sorted(shown, key=node_key)],
+        nodes=[
+            _map_node(inp, graph, n, level, late_deps) for n in sorted(shown, key=keys.__getitem__)
+        ],
         edges=[
             _map_edge(
-                graph,
-                u,
-                v,
-                level,
+                graph.succ[u][v],
+                map_ids[u],
+                map_ids[v],
                 by_dep,
                 _cycle_severity(graph, on_cycle[(u, v)], level) if (u, v) in on_cycle else None,
             )

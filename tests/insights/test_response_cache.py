@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import orjson
 from graphql import parse
 
 from syncpoint.core.auth import Role
-from syncpoint.insights.responses import ResponseCache, cacheable
+from syncpoint.insights.responses import DECISIONS, ResponseCache, cacheable, written
 from tests.support.insights_factories import depend, item, worked_example
 
 AS_OF = "2027-01-20"
@@ -105,6 +106,34 @@ def test_the_cache_keeps_the_most_recently_used_responses() -> None:
     assert cache.get("b") is None
     assert cache.get("a") == {"n": 1}
     assert len(cache) == 2
+
+
+def test_a_kept_response_is_its_json_written_once() -> None:
+    data = {"dependencyMap": {"edges": [{"source": "VGVhbTox", "count": 3, "flags": ["LATE"]}]}}
+    kept = written(data)
+    assert kept is not None
+    assert all(isinstance(v, orjson.Fragment) for v in kept.values())
+    assert orjson.loads(orjson.dumps({"data": kept})) == {"data": data}
+    # what orjson cannot write (an integer past 64 bits) is not kept
+    assert written({"n": 2**70}) is None
+
+
+def test_whether_a_document_may_be_kept_is_decided_once_per_document_and_variables() -> None:
+    cache = ResponseCache(2)
+    asked: list[str] = []
+
+    def decide(name: str) -> bool:
+        asked.append(name)
+        return name == "map"
+
+    assert cache.decision(("map", None, "{}"), lambda: decide("map")) is True
+    assert cache.decision(("map", None, "{}"), lambda: decide("map")) is True
+    assert cache.decision(("viewer", None, "{}"), lambda: decide("viewer")) is False
+    assert asked == ["map", "viewer"]
+    for n in range(DECISIONS):  # the oldest decisions are forgotten first
+        cache.decision((f"q{n}", None, "{}"), lambda: False)
+    cache.decision(("map", None, "{}"), lambda: decide("map"))
+    assert asked == ["map", "viewer", "map"]
 
 
 # Fields whose resolvers read the clock (products' compliance and the data readiness judged

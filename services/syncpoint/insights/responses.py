@@ -19,15 +19,22 @@ request's version (not an older one served while a newer one was computed). Docu
 field that reads what the data version does not cover (the audit log behind `history`) are
 never kept. Each API process keeps `settings.response_cache_size` responses (least recently
 used first out); they are consistent across processes because the version is a database row.
+
+A kept response is kept as JSON already written (an `orjson.Fragment` per root field), so a
+repeated request copies it into the answer instead of encoding it again (the organisation's
+map is 2.3 MiB of JSON: 6 ms of encoding per request), and the cache holds bytes instead of
+the tree of objects they were written from (several times larger). Whether a document can be kept is decided once per document,
+operation and variables.
 """
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
 from typing import Any
 
+import orjson
 from graphql import (
     ArgumentNode,
     DocumentNode,
@@ -82,12 +89,29 @@ clock (`blockers(filter: {olderThanDays})` counts from now, not from the day).""
 DEFAULT_SIZE = 32
 
 
+DECISIONS = 512
+"""How many documents' `cacheable` answers an app remembers (LRU)."""
+
+
 class ResponseCache:
-    """The kept responses of one app: an LRU of at most `size` response data."""
+    """The kept responses of one app: an LRU of at most `size` response data; and the
+    `cacheable` answer of the last `DECISIONS` (document, operation, variables)."""
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
         self._entries: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+        self._decisions: OrderedDict[Hashable, bool] = OrderedDict()
+
+    def decision(self, key: Hashable, decide: Callable[[], bool]) -> bool:
+        """Whether the document of ``key`` may be kept, decided on first sight."""
+        found = self._decisions.get(key)
+        if found is None:
+            found = self._decisions[key] = decide()
+            while len(self._decisions) > DECISIONS:
+                self._decisions.popitem(last=False)
+        else:
+            self._decisions.move_to_end(key)
+        return found
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -106,6 +130,20 @@ class ResponseCache:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._decisions.clear()
+
+
+def written(data: dict[str, Any]) -> dict[str, Any] | None:
+    """Response data as JSON written once (a fragment per root field, which orjson copies into
+    every answer as it is); None when orjson cannot write it (an integer past 64 bits), so
+    it is not kept."""
+    try:
+        return {
+            name: orjson.Fragment(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS))
+            for name, value in data.items()
+        }
+    except orjson.JSONEncodeError:
+        return None
 
 
 def app_responses(app: Any) -> ResponseCache | None:
@@ -204,7 +242,13 @@ class AnalysisResponses(SchemaExtension):
             or store is None
             or not isinstance(context, Context)
             or document is None
-            or not cacheable(document, execution.operation_name, execution.variables)
+        ):
+            yield
+            return
+        variables = json.dumps(execution.variables or {}, sort_keys=True, default=str)
+        if not store.decision(
+            (execution.query, execution.operation_name, variables),
+            lambda: cacheable(document, execution.operation_name, execution.variables),
         ):
             yield
             return
@@ -213,7 +257,6 @@ class AnalysisResponses(SchemaExtension):
         if not isinstance(version, int):  # the session's own uncommitted writes
             yield
             return
-        variables = json.dumps(execution.variables or {}, sort_keys=True, default=str)
         key = (
             version,
             analyses.day(),
@@ -231,4 +274,6 @@ class AnalysisResponses(SchemaExtension):
         result = execution.result
         fresh = analyses.served_versions <= {version}
         if result is not None and not result.errors and result.data is not None and fresh:
-            store.put(key, result.data)
+            kept = written(result.data)
+            if kept is not None:
+                store.put(key, kept)

@@ -23,8 +23,8 @@ used first out); they are consistent across processes because the version is a d
 A kept response is kept as JSON already written (an `orjson.Fragment` per root field), so a
 repeated request copies it into the answer instead of encoding it again (the organisation's
 map is 2.3 MiB of JSON: 6 ms of encoding per request), and the cache holds bytes instead of
-the tree of objects they were written from (several times larger). Whether a document can be kept is decided once per document,
-operation and variables.
+the tree of objects they were written from (several times larger). Whether a document can be
+kept is decided once per document, operation and variables.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 from strawberry import relay
 
+from syncpoint.analysis.dates import needed_by
 from syncpoint.analysis.flag_types import sort_flags
 from syncpoint.analysis.flags import (
     Flag,
@@ -24,7 +25,6 @@ from syncpoint.analysis.flags import (
     Severity,
     SubjectKind,
     TeamReadiness,
-    dependency_timing,
     evaluate,
     integration_point_risk,
 )
@@ -194,7 +194,7 @@ class Analysis:
         inp = self.inp
         team_ids = sorted(flt.team_ids) if flt.team_ids is not None else None
         if flt.start is not None or flt.end is not None or flt.codes is not None:
-            kept = tuple(d for d in inp.dependencies if self._keeps(d, flt))
+            kept = self._kept(flt)
             return dependency_map(
                 replace(inp, dependencies=kept),
                 self.flags,
@@ -227,19 +227,39 @@ class Analysis:
             _raise(worst, (provider, consumer), flags[0].severity)
         return worst
 
-    def _keeps(self, dep: DependencyInfo, flt: MapFilter) -> bool:
+    def _kept(self, flt: MapFilter) -> tuple[DependencyInfo, ...]:
+        """The dependencies a filtered map draws, in the input's order: those carrying one of
+        the filter's codes (CYCLE: or lying on an item-level cycle), needed within its window."""
+        deps: Iterable[DependencyInfo] = self.inp.dependencies
         if flt.codes is not None:
-            codes = {f.code for f in self.flags_by_dependency.get(dep.id, ())}
-            if FlagCode.CYCLE in flt.codes and self._on_item_cycle(dep):
-                codes.add(FlagCode.CYCLE)
-            if codes.isdisjoint(flt.codes):
-                return False
+            # the flagged ones looked up by code, not every dependency's flags gathered
+            by_code = self._dependencies_by_code
+            ids = set().union(*(by_code.get(code, ()) for code in flt.codes))
+            cycles = FlagCode.CYCLE in flt.codes
+            deps = [d for d in deps if d.id in ids or (cycles and self._on_item_cycle(d))]
         if flt.start is None and flt.end is None:
-            return True
-        needed = dependency_timing(self.inp, dep).needed_by
+            return tuple(deps)
+        return tuple(d for d in deps if self._needed_within(d, flt.start, flt.end))
+
+    @cached_property
+    def _dependencies_by_code(self) -> dict[FlagCode, frozenset[int]]:
+        """Ids of the dependencies each flag code is raised on."""
+        found: dict[FlagCode, set[int]] = {}
+        for dep_id, flags in self.flags_by_dependency.items():
+            for flag in flags:
+                found.setdefault(flag.code, set()).add(dep_id)
+        return {code: frozenset(ids) for code, ids in found.items()}
+
+    def _needed_within(self, dep: DependencyInfo, start: date | None, end: date | None) -> bool:
+        # the needed-by date alone (as `dependency_timing` gives it), not the provider's
+        # availability: that took 2-3 s over the 100,000 dependencies of a window filter
+        consumer = self.inp.index.items.get(dep.consumer_item_id)
+        needed = needed_by(
+            dep.explicit_needed_by, consumer.sprint if consumer is not None else None
+        )
         if needed is None:
             return False
-        return (flt.start is None or flt.start <= needed) and (flt.end is None or needed <= flt.end)
+        return (start is None or start <= needed) and (end is None or needed <= end)
 
     @cached_property
     def _cycle_component(self) -> dict[object, int]:

@@ -75,7 +75,8 @@ def team_digraph(inp: AnalysisInput, *, open_only: bool = True) -> nx.DiGraph:
 
 
 # `member.value` goes through enum's descriptor (slow in a loop over 100,000 dependencies).
-_TYPE_VALUES = {t: t.value for t in DependencyType}
+TYPE_VALUES = {t: t.value for t in DependencyType}
+"""Each dependency type's value, looked up (the team graph reads it too)."""
 
 
 def _aggregated(
@@ -89,11 +90,11 @@ def _aggregated(
         if data is None:
             edges[(source, target)] = {
                 "dependency_ids": [dep.id],
-                "types": [_TYPE_VALUES[dep.type]],
+                "types": [TYPE_VALUES[dep.type]],
             }
         else:
             data["dependency_ids"].append(dep.id)
-            data["types"].append(_TYPE_VALUES[dep.type])
+            data["types"].append(TYPE_VALUES[dep.type])
     return [(u, v, data) for (u, v), data in edges.items()]
 
 

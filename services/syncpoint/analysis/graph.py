@@ -20,9 +20,9 @@ from typing import Any
 
 import networkx as nx
 
-from syncpoint.analysis.cycles import Node, find_cycles, item_graph, node_key
+from syncpoint.analysis.cycles import TYPE_VALUES, Node, find_cycles, item_graph, node_key
 from syncpoint.analysis.flag_types import Flag, FlagCode, Severity, SubjectKind
-from syncpoint.analysis.model import AnalysisInput, DependencyType
+from syncpoint.analysis.model import AnalysisInput
 from syncpoint.analysis.timing import dependency_timing, item_availability, provider_availability
 
 __all__ = [
@@ -146,7 +146,7 @@ def team_graph(
             data = edges[(provider, consumer)] = ([], [], {}, {})
         ids, types, by_type, by_flag = data
         ids.append(dep.id)
-        kind = _TYPE_VALUES[dep.type]
+        kind = TYPE_VALUES[dep.type]
         types.append(kind)
         by_type[kind] = by_type.get(kind, 0) + 1
         for flag in raised:
@@ -171,10 +171,6 @@ def team_graph(
         for (u, v), (ids, types, by_type, by_flag) in edges.items()
     )
     return graph
-
-
-# `member.value` goes through enum's descriptor (slow in a loop over 100,000 dependencies).
-_TYPE_VALUES = {t: t.value for t in DependencyType}
 
 
 def _team_attributes(

@@ -370,19 +370,13 @@ def _map_edge(
     """One edge of the map from its graph edge's data (`source`, `target`: the ends' map ids).
     The worst flag is the most severe, then the first code in FlagCode's order."""
     ids: list[int] = data["dependency_ids"]
-    codes: set[FlagCode] = set()
-    worst: tuple[int, int] | None = None  # (-rank, code order) of the worst flag so far
-    worst_code: FlagCode | None = None
-    raised: list[tuple[Severity, FlagCode]] = [
-        (f.severity, f.code) for d in ids for f in by_dep.get(d, ())
-    ]
+    raised = [(f.severity, f.code) for d in ids for f in by_dep.get(d, ())]
     if cycle_severity is not None:
         raised.append((cycle_severity, FlagCode.CYCLE))
-    for severity, code in raised:
-        codes.add(code)
-        key = (-_SEVERITY_RANKS[severity], _CODE_ORDER[code])
-        if worst is None or key < worst:
-            worst, worst_code = key, code
+    codes = {code for _severity, code in raised}
+    worst_code = min(
+        raised, key=lambda r: (-_SEVERITY_RANKS[r[0]], _CODE_ORDER[r[1]]), default=(None, None)
+    )[1]
     by_type = data.get("counts_by_type")  # the team graph counted them; the item graph did not
     return MapEdge(
         source=source,

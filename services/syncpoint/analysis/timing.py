@@ -105,13 +105,20 @@ def provider_availability(inp: AnalysisInput, dep: DependencyInfo) -> Availabili
     return Availability(None, AvailabilityRule.UNPLANNED)
 
 
+def dependency_needed_by(inp: AnalysisInput, dep: DependencyInfo) -> date | None:
+    """When the consumer needs it: the explicit date, else its item's sprint start (the part
+    of `dependency_timing` that reads nothing of the provider)."""
+    consumer = inp.index.items.get(dep.consumer_item_id)
+    return needed_by(dep.explicit_needed_by, consumer.sprint if consumer is not None else None)
+
+
 def dependency_timing(inp: AnalysisInput, dep: DependencyInfo) -> DependencyTiming:
     """Needed-by, available-from, lateness and handoff lag of one dependency."""
     index = inp.index
     consumer = index.items.get(dep.consumer_item_id)
     consumer_sprint = consumer.sprint if consumer is not None else None
     consumer_team_id = consumer.team_id if consumer is not None else None
-    need = needed_by(dep.explicit_needed_by, consumer_sprint)
+    need = dependency_needed_by(inp, dep)
     availability = provider_availability(inp, dep)
     lag: int | None = None
     consumer_team = index.teams.get(consumer_team_id) if consumer_team_id is not None else None

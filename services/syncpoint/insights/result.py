@@ -17,7 +17,6 @@ from typing import Any
 import networkx as nx
 from strawberry import relay
 
-from syncpoint.analysis.dates import needed_by
 from syncpoint.analysis.flag_types import sort_flags
 from syncpoint.analysis.flags import (
     Flag,
@@ -43,6 +42,7 @@ from syncpoint.analysis.graph import (
 )
 from syncpoint.analysis.incremental import Changes, changes, reevaluate
 from syncpoint.analysis.model import AnalysisInput, DependencyInfo, IntegrationPointInfo
+from syncpoint.analysis.timing import dependency_needed_by
 from syncpoint.core.errors import NotFoundError
 
 
@@ -251,12 +251,9 @@ class Analysis:
         return {code: frozenset(ids) for code, ids in found.items()}
 
     def _needed_within(self, dep: DependencyInfo, start: date | None, end: date | None) -> bool:
-        # the needed-by date alone (as `dependency_timing` gives it), not the provider's
-        # availability: that took 2-3 s over the 100,000 dependencies of a window filter
-        consumer = self.inp.index.items.get(dep.consumer_item_id)
-        needed = needed_by(
-            dep.explicit_needed_by, consumer.sprint if consumer is not None else None
-        )
+        # the needed-by date alone, not the dependency's whole timing (the provider's
+        # availability took 2-3 s over the 100,000 dependencies of a window filter)
+        needed = dependency_needed_by(self.inp, dep)
         if needed is None:
             return False
         return (start is None or start <= needed) and (end is None or needed <= end)

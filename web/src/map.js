@@ -240,12 +240,22 @@ const STYLE = [
   // Bundles between folded groups: hundreds of them on a large map, so no dashes (a dashed
   // line costs the canvas several times a solid one) and their counts only once zoomed in.
   { selector: "edge[?bundle]", style: { label: "data(count)", "font-size": 8, "min-zoomed-font-size": 9,
-    "text-background-color": "#fff", "text-background-opacity": 0.7, "arrow-scale": 0.7, opacity: 0.35 } },
+    "text-background-color": "#fff", "text-background-opacity": 0.7, "arrow-scale": 0.7, opacity: 0.35, "curve-style": "unbundled-bezier", "control-point-distances": 12, "control-point-weights": 0.5 } },
   { selector: ".highlight", style: { "border-width": 4, "border-color": "#facc15", "line-color": "#facc15",
     "target-arrow-color": "#facc15", opacity: 1, "z-index": 10 } },
   { selector: ".faded", style: { opacity: 0.15 } },
   { selector: ":selected", style: { "border-width": 3, "border-color": "#111827" } },
 ];
+
+/**
+ * The mirror's entries by what they stand for: a node's id, or "edge:source>target" (the id of
+ * the drawn edge), so pairing them with the drawing and highlighting look up only what is drawn
+ * or chosen instead of walking the ~25,000 entries of a large map.
+ * @type {Map<string, HTMLElement>}
+ */
+let mirrored = new Map();
+/** @type {Map<string, HTMLElement>} the mirror's group entries by the id of their drawn cluster */
+let mirroredClusters = new Map();
 
 /**
  * The hidden, accessible list of what is drawn: one entry per node and per edge of the map.
@@ -254,13 +264,20 @@ const STYLE = [
 function mirror(map) {
   const list = /** @type {HTMLElement} */ (document.getElementById("map-mirror"));
   const labels = new Map(map.nodes.map((/** @type {MapNode} */ n) => [n.id, n.label]));
-  list.replaceChildren(
-    ...map.nodes.map((/** @type {MapNode} */ n) => el("li", { "data-node-id": n.id, "data-kind": n.kind,
-      "data-topology": n.topology || "" }, [`${n.kind.toLowerCase()} ${n.label}: ${n.openCount} open`])),
-    ...map.edges.map((/** @type {MapEdge} */ e) => el("li", { "data-source": e.source, "data-target": e.target,
+  mirrored = new Map();
+  mirroredClusters = new Map();
+  highlighted = [];
+  placed = [];
+  for (const n of /** @type {MapNode[]} */ (map.nodes)) {
+    mirrored.set(n.id, el("li", { "data-node-id": n.id, "data-kind": n.kind, "data-topology": n.topology || "" },
+      [`${n.kind.toLowerCase()} ${n.label}: ${n.openCount} open`]));
+  }
+  for (const e of /** @type {MapEdge[]} */ (map.edges)) {
+    mirrored.set(`edge:${e.source}>${e.target}`, el("li", { "data-source": e.source, "data-target": e.target,
       "data-worst-flag": e.worstFlag || "" },
-      [`${labels.get(e.source)} → ${labels.get(e.target)}: ${e.count} (${e.worstFlag || "fine"})`])),
-  );
+    [`${labels.get(e.source)} → ${labels.get(e.target)}: ${e.count} (${e.worstFlag || "fine"})`]));
+  }
+  list.replaceChildren(...mirrored.values());
 }
 
 async function redraw() {
@@ -275,17 +292,25 @@ async function redraw() {
   const fetched = performance.now();
   state.map = map;
   state.query = query;
+  const cy = draw(map);
+  // The picture first, then its mirror: the ~25,000 entries of a large map are built after the
+  // frame that paints the canvas, so a filter's result is seen that much sooner.
+  await nextFrame();
+  const painted = performance.now();
   mirror(map);
-  await draw(map);
+  mirrorDrawn(cy);
+  await Promise.all([restoreSelection(cy), applyHighlight()]);
   const ms = Math.round(performance.now() - started);
   document.body.dataset.fetchMs = String(Math.round(fetched - started));
+  document.body.dataset.paintMs = String(Math.round(painted - started));
   document.body.dataset.renderMs = String(Math.round(performance.now() - fetched));
   const teams = map.nodes.filter((/** @type {MapNode} */ n) => n.kind === "TEAM").length;
   const items = map.nodes.filter((/** @type {MapNode} */ n) => n.kind === "ITEM").length;
   status.textContent = `As of ${map.asOf}: ${items ? `${items} items` : `${teams} teams`}, ` +
     `${map.nodes.length - teams - items} products, ` +
     `${map.edges.length} edges${aggregated(map) ?
-      " (aggregated between groups: click a group to open it)" : ""} · fetched in ${document.body.dataset.fetchMs} ms, drawn in ${document.body.dataset.renderMs} ms`;
+      " (aggregated between groups: click a group to open it)" : ""} · fetched in ${document.body.dataset.fetchMs} ms, ` +
+    `shown after ${document.body.dataset.paintMs} ms, drawn in ${document.body.dataset.renderMs} ms`;
   document.body.dataset.drawMs = String(ms);
   document.body.dataset.state = "ready";
 }
@@ -321,16 +346,24 @@ function crumbs(f) {
   nav.replaceChildren(...parts);
 }
 
-/** @param {any} map */
-async function draw(map) {
+/** @returns {Promise<void>} once the next frame has been painted (the task after it) */
+const nextFrame = () => new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
+
+/**
+ * Draw the map on a new canvas: its elements, the layout, the handlers (the mirror is the caller's).
+ * @param {any} map @returns {any} the Cytoscape instance
+ */
+function draw(map) {
   if (state.cy) state.cy.destroy();
+  placed = []; // what the mirror placed was on the old canvas
   if (resizing) resizing.disconnect();
   const container = /** @type {HTMLElement} */ (document.getElementById("cy"));
   const aggregate = aggregated(map);
-  // "preset": without it the constructor runs a grid layout (and a fit) of its own, a tenth of a
-  // large map's redraw, before the layout below places everything again.
+  // "preset" without a fit: the constructor would otherwise run a grid layout and a fit of its
+  // own (the fit works out every bundle's curve to bound them, a quarter of a large map's redraw)
+  // before the layout below places everything again.
   const cy = cytoscape({ container, elements: elements(map, aggregate ? new Set() : state.expanded),
-    layout: { name: "preset" }, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
+    layout: { name: "preset", fit: false }, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
   state.cy = cy;
   if (aggregate) {
     // Every pair of groups is linked on a large map: a force layout can only pile the folded
@@ -351,18 +384,25 @@ async function draw(map) {
       randomize: true, nodeRepulsion: 6000, idealEdgeLength: 80, packComponents: true,
       numIter: large ? 600 : 2500, tile: true })).run();
   }
-  mirrorDrawn(cy);
   cy.on("viewport", positionsSoon);
   // The page may reflow after the first draw (toolbar, panel, fonts): Cytoscape keeps the size
   // it measured, so taps and the mirror's positions would be off until it measures again.
-  resizing = new ResizeObserver(() => { cy.resize(); positions(); });
+  // Its first call (the size just measured) is skipped: a resize redraws the whole canvas.
+  let size = `${container.clientWidth}x${container.clientHeight}`;
+  resizing = new ResizeObserver(() => {
+    const now = `${container.clientWidth}x${container.clientHeight}`;
+    if (now === size) return;
+    size = now;
+    cy.resize();
+    positions();
+  });
   resizing.observe(container);
   cy.on("tap", "node[kind = 'TEAM']", (/** @type {any} */ event) => openTeam(event.target.id()));
   cy.on("tap", "node[kind = 'PRODUCT']", (/** @type {any} */ event) => openTeam(event.target.id()));
   cy.on("tap", "node[kind = 'ITEM']", (/** @type {any} */ event) => setHighlight(event.target.id()));
   cy.on("tap", "node[?cluster]", (/** @type {any} */ event) => openCluster(event.target.data("groupId")));
   cy.on("tap", "edge", (/** @type {any} */ event) => openEdge(event.target.data("members"), event.target.id()));
-  await Promise.all([restoreSelection(cy), applyHighlight()]);
+  return cy;
 }
 
 /**
@@ -384,9 +424,10 @@ async function restoreSelection(cy) {
  */
 function mirrorClusters(cy) {
   const list = /** @type {HTMLElement} */ (document.getElementById("map-mirror"));
-  for (const old of list.querySelectorAll("[data-group-id]")) old.remove();
-  list.append(...cy.nodes("[?cluster]").map((/** @type {any} */ c) => el("li", {
-    "data-group-id": c.data("groupId"), "data-collapsed": String(c.children().empty()) }, [`group ${c.data("label")}`])));
+  for (const old of mirroredClusters.values()) old.remove();
+  mirroredClusters = new Map(cy.nodes("[?cluster]").map((/** @type {any} */ c) => [c.id(), el("li", {
+    "data-group-id": c.data("groupId"), "data-collapsed": String(c.children().empty()) }, [`group ${c.data("label")}`])]));
+  list.append(...mirroredClusters.values());
 }
 
 /**
@@ -401,28 +442,31 @@ function mirrorDrawn(cy) {
 
 /** @type {{li: HTMLElement, drawn: any, group: boolean}[]} the mirror's entries that are drawn */
 let placed = [];
+/** @type {HTMLElement[]} the mirror's entries marked data-highlighted */
+let highlighted = [];
 let placing = 0;
 
 /**
  * Pair each mirror entry with what is drawn of it, once per drawing (a large map mirrors
- * ~25,000 edges, most folded into group bundles): entries of what is not drawn lose their
- * position, and a pan or zoom then moves only the drawn ones.
+ * ~25,000 edges, most folded into group bundles): entries of what is no longer drawn lose their
+ * position, and a pan or zoom then moves only the drawn ones. Only what is drawn is looked up.
  * @param {any} cy
  */
 function pairMirror(cy) {
+  const before = placed;
   placed = [];
-  for (const item of document.querySelectorAll("#map-mirror li")) {
-    const li = /** @type {HTMLElement} */ (item);
-    const { nodeId, source, target, groupId } = li.dataset;
-    const drawn = nodeId ? cy.getElementById(nodeId) : groupId ? cy.getElementById(`cluster:${groupId}`)
-      : cy.getElementById(`edge:${source}>${target}`);
-    if (drawn.empty()) {
-      delete li.dataset.x;
-      delete li.dataset.y;
-      delete li.dataset.box;
-    } else {
-      placed.push({ li, drawn, group: Boolean(groupId) });
-    }
+  for (const drawn of cy.elements()) {
+    const id = drawn.id();
+    const group = mirroredClusters.get(id);
+    const li = group || mirrored.get(id);
+    if (li) placed.push({ li, drawn, group: Boolean(group) });
+  }
+  const still = new Set(placed.map((p) => p.li));
+  for (const { li } of before) {
+    if (still.has(li)) continue;
+    delete li.dataset.x;
+    delete li.dataset.y;
+    delete li.dataset.box;
   }
   positions();
 }
@@ -466,9 +510,7 @@ function openCluster(groupId) {
     mirrorDrawn(state.cy);
     applyHighlight();
     // From the tap to the group's teams shown (the frame that paints them included).
-    requestAnimationFrame(() => setTimeout(() => {
-      document.body.dataset.openMs = String(Math.round(performance.now() - started));
-    }, 0));
+    nextFrame().then(() => { document.body.dataset.openMs = String(Math.round(performance.now() - started)); });
     return;
   }
   if (groupId === "ungrouped" || input("group").value === groupId) return;
@@ -549,14 +591,10 @@ function unfold(cy, map, groupId, expanded) {
  */
 function highlight(ids) {
   const cy = state.cy;
-  cy.elements().removeClass("highlight faded");
-  const wanted = new Set(ids);
-  for (const item of document.querySelectorAll("#map-mirror li")) {
-    const li = /** @type {HTMLElement} */ (item);
-    const id = li.dataset.nodeId || (li.dataset.source ? `edge:${li.dataset.source}>${li.dataset.target}` : "");
-    if (wanted.has(id)) li.dataset.highlighted = "true";
-    else delete li.dataset.highlighted;
-  }
+  cy.elements(".highlight, .faded").removeClass("highlight faded");
+  for (const li of highlighted) delete li.dataset.highlighted;
+  highlighted = ids.map((id) => mirrored.get(id)).filter((li) => li !== undefined);
+  for (const li of highlighted) li.dataset.highlighted = "true";
   if (!ids.length) return;
   const chosen = cy.collection(ids.map((id) => cy.getElementById(id)).filter((/** @type {any} */ e) => e.nonempty()));
   cy.elements().not(chosen).not(chosen.ancestors()).addClass("faded");

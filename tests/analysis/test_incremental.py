@@ -128,3 +128,23 @@ def test_a_patched_input_and_index_equal_the_rebuilt_ones_and_re_evaluate_alike(
     change = changes(old, rebuilt)
     if change is not None:
         assert reevaluate(old, evaluate(old), patched, change) == evaluate(rebuilt)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_input_keeping_some_dependencies_equals_one_built_with_only_them(seed):
+    """`keeping` (what a map filtered by flags or dates is drawn from) against an input built
+    from scratch with the same dependencies: every entry of the index alike."""
+    rng = random.Random(seed)
+    old = build(SIZE, seed=seed)
+    kept = tuple(d for d in old.dependencies if rng.random() < 0.3)
+    narrowed = old.keeping(kept)
+    rebuilt = _with(old, dependencies=kept)
+
+    assert narrowed == rebuilt
+    new, want = narrowed.index, rebuilt.index
+    for name in ("teams", "items", "products", "dependencies", "integration_points"):
+        assert dict(getattr(new, name)) == dict(getattr(want, name)), name
+    assert new.calendars.keys() == want.calendars.keys()
+    for name in ("items_by_team", "deps_by_consumer", "deps_by_provider_item"):
+        assert dict(getattr(new, name)) == dict(getattr(want, name)), name
+    assert evaluate(narrowed) == evaluate(rebuilt)

@@ -24,7 +24,7 @@ MAP = DependencyMap(
         MapEdge("team:1", "team:3", 1, {"OK": 1}, (), None),
     ],
     cycles=[],
-    bottlenecks=[Bottleneck(2, 1, 0.5, 2)],
+    found_bottlenecks=[Bottleneck(2, 1, 0.5, 2)],
 )
 
 

@@ -187,6 +187,34 @@ async def test_filters_narrow_the_map_by_group_team_window_and_flag(api, session
     assert found["late"] == {features_ranking, ranking_search}
 
 
+LATE_MAP = """
+query($asOf: Date) {
+  dependencyMap(filter: {flags: [LATE]}, asOf: $asOf) {
+    bottlenecks { name inDegree waitingDependencies team { name } }
+    export(format: JSON)
+  }
+}"""
+
+
+async def test_a_flag_filtered_map_names_the_bottlenecks_of_its_own_graph(api, session):
+    """Asked separately from the drawing (the page asks them only to highlight), and in the
+    map's JSON export, worked out over the LATE dependencies alone."""
+    await worked_example(session)
+    await api.login(Role.DIRECTOR)
+
+    data = await api.gql(LATE_MAP, {"asOf": AS_OF})
+
+    found = data["dependencyMap"]
+    # the worked example's two LATE dependencies: Features -> Ranking -> Search
+    assert [(b["name"], b["inDegree"]) for b in found["bottlenecks"]] == [
+        ("Ranking", 1),
+        ("Features", 1),
+    ]
+    exported = json.loads(found["export"])["bottlenecks"]
+    assert [b["in_degree"] for b in exported] == [1, 1]
+    assert len(exported) == len(found["bottlenecks"])
+
+
 async def test_an_unknown_group_or_a_reversed_window_is_a_clear_error(api, session):
     await worked_example(session)
     await api.login(Role.DIRECTOR)

@@ -11,7 +11,7 @@ import pytest
 from benchmarks.synthetic import Size, build
 
 from syncpoint.analysis.flag_types import FlagCode
-from syncpoint.analysis.graph import MapLevel, dependency_map
+from syncpoint.analysis.graph import MapLevel, bottlenecks, dependency_map, team_graph
 from syncpoint.analysis.model import DependencyInfo
 from syncpoint.analysis.timing import dependency_timing
 from syncpoint.insights.result import Analysis, MapFilter, analyse
@@ -58,3 +58,24 @@ def test_a_filtered_map_draws_what_the_filters_definition_keeps(seed: int) -> No
         assert found == expected, flt
         drawn_something += bool(found.edges)
     assert drawn_something >= 4
+
+
+def test_a_filtered_maps_bottlenecks_are_worked_out_when_first_read() -> None:
+    """A map filtered by flags or dates has a team graph of its own: its bottlenecks (that
+    graph's betweenness) wait until read, then are those of that graph; the whole map's come
+    with it (the analysis's betweenness)."""
+    inp = build(SIZE, seed=2)
+    analysis = analyse(inp)
+    flt = MapFilter(codes=frozenset({FlagCode.LATE}))
+
+    found = analysis.dependency_map(MapLevel.TEAM, flt)
+
+    assert not found.bottlenecks_known
+    kept = tuple(d for d in inp.dependencies if keeps(analysis, d, flt))
+    expected = bottlenecks(team_graph(replace(inp, dependencies=kept), analysis.flags))
+    assert expected
+    assert found.bottlenecks == expected
+    assert found.bottlenecks_known
+    whole = analysis.dependency_map(MapLevel.TEAM, MapFilter())
+    assert whole.bottlenecks_known
+    assert whole.bottlenecks == bottlenecks(analysis.team_graph)

@@ -53,8 +53,11 @@ const MAP = `query Map($filter: DependencyMapFilter, $asOf: Date, $level: MapLev
     nodes { id key label kind topology openCount lateCount teamId }
     edges { source target count worstFlag flags countsByType { blocking slowing ok } }
     cycles { nodeIds labels }
-    bottlenecks { teamId name inDegree waitingDependencies betweenness }
   } }`;
+// The teams most others wait on, asked only to highlight them: on a map filtered by flags or
+// dates the server works out their betweenness for that map alone, as long as the rest of it.
+const BOTTLENECKS = `query Bottlenecks($filter: DependencyMapFilter, $asOf: Date, $level: MapLevel!) {
+  dependencyMap(filter: $filter, level: $level, asOf: $asOf) { bottlenecks { teamId } } }`;
 // The dependencies an edge is made of, asked when an edge is clicked: on the whole map of a
 // large organisation they are ~100,000 ids, as much again as the rest of the map.
 const EDGE_IDS = `query EdgeIds($filter: DependencyMapFilter, $asOf: Date, $level: MapLevel!) {
@@ -629,7 +632,10 @@ async function applyHighlight() {
   if (!value || !state.cy) return highlight([]);
   if (value === "cycles") return highlight(cycleIds());
   if (value === "bottlenecks") {
-    return highlight(state.map.bottlenecks.slice(0, 5).map((/** @type {any} */ b) => b.teamId));
+    const drawn = state.map;
+    const found = (await gql(BOTTLENECKS, /** @type {MapQuery} */ (state.query))).dependencyMap.bottlenecks;
+    if (state.map !== drawn) return undefined; // redrawn meanwhile: that drawing highlights
+    return highlight(found.slice(0, 5).map((/** @type {any} */ b) => b.teamId));
   }
   const data = await gql(BLAST, { id: value, asOf: input("asOf").value || null });
   highlight([value, ...data.blastRadius.teamIds, ...data.blastRadius.itemIds]);

@@ -109,7 +109,14 @@ def to_graphml(dependency_map: DependencyMap) -> str:
 
 def to_json(dependency_map: DependencyMap) -> str:
     """The map as JSON with sorted keys; ``from_json`` reads it back."""
-    return json.dumps(asdict(dependency_map), indent=2, sort_keys=True)
+    raw = {
+        "level": dependency_map.level,
+        "nodes": [asdict(node) for node in dependency_map.nodes],
+        "edges": [asdict(edge) for edge in dependency_map.edges],
+        "cycles": dependency_map.cycles,
+        "bottlenecks": [asdict(b) for b in dependency_map.bottlenecks],
+    }
+    return json.dumps(raw, indent=2, sort_keys=True)
 
 
 def from_json(text: str) -> DependencyMap:
@@ -129,5 +136,5 @@ def from_json(text: str) -> DependencyMap:
             for edge in raw["edges"]
         ],
         cycles=[list(cycle) for cycle in raw["cycles"]],
-        bottlenecks=[Bottleneck(**b) for b in raw["bottlenecks"]],
+        found_bottlenecks=[Bottleneck(**b) for b in raw["bottlenecks"]],
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
@@ -169,18 +169,35 @@ class Index:
         self.calendars: Mapping[int, TeamCalendar] = MappingProxyType(
             {t.id: TeamCalendar(t.cadences, t.sprints) for t in inp.teams}
         )
-        by_consumer: defaultdict[int, list[DependencyInfo]] = defaultdict(list)
-        by_provider: defaultdict[int, list[DependencyInfo]] = defaultdict(list)
-        for dep in inp.dependencies:
-            by_consumer[dep.consumer_item_id].append(dep)
-            if dep.provider_item_id is not None:
-                by_provider[dep.provider_item_id].append(dep)
-        self.deps_by_consumer: Mapping[int, tuple[DependencyInfo, ...]] = _freeze(by_consumer)
-        self.deps_by_provider_item: Mapping[int, tuple[DependencyInfo, ...]] = _freeze(by_provider)
+        self.deps_by_consumer: Mapping[int, tuple[DependencyInfo, ...]]
+        self.deps_by_provider_item: Mapping[int, tuple[DependencyInfo, ...]]
+        self._group_dependencies(inp.dependencies)
         by_team: defaultdict[int, list[ItemInfo]] = defaultdict(list)
         for item in inp.items:
             by_team[item.team_id].append(item)
         self.items_by_team: Mapping[int, tuple[ItemInfo, ...]] = _freeze(by_team)
+
+    def _group_dependencies(self, dependencies: tuple[DependencyInfo, ...]) -> None:
+        by_consumer: defaultdict[int, list[DependencyInfo]] = defaultdict(list)
+        by_provider: defaultdict[int, list[DependencyInfo]] = defaultdict(list)
+        for dep in dependencies:
+            by_consumer[dep.consumer_item_id].append(dep)
+            if dep.provider_item_id is not None:
+                by_provider[dep.provider_item_id].append(dep)
+        self.deps_by_consumer = _freeze(by_consumer)
+        self.deps_by_provider_item = _freeze(by_provider)
+
+    def keeping(self, dependencies: tuple[DependencyInfo, ...]) -> Index:
+        """This index over ``dependencies`` alone (some of its own, as a filtered map draws):
+        their entries are built anew; teams, items, products, integration points and
+        calendars are shared (the calendars were a third of a rebuilt index)."""
+        new = object.__new__(Index)
+        for name in ("teams", "items", "products", "integration_points", "calendars"):
+            setattr(new, name, getattr(self, name))
+        new.items_by_team = self.items_by_team
+        new.dependencies = _by_id(dependencies)
+        new._group_dependencies(dependencies)
+        return new
 
     def patched(
         self,
@@ -335,6 +352,19 @@ class AnalysisInput:
         put(new, "integration_points", self.integration_points)
         put(new, "interactions", interactions if interactions is not None else self.interactions)
         put(new, "index", self.index.patched(items, dependencies, gone))
+        return new
+
+    def keeping(self, dependencies: Iterable[DependencyInfo]) -> AnalysisInput:
+        """This input with only ``dependencies`` (some of its own, in its order): what a map
+        filtered by flags or dates is drawn from; its index is narrowed, not rebuilt (see
+        `Index.keeping`)."""
+        new = object.__new__(AnalysisInput)
+        put = object.__setattr__
+        for name in ("today", "teams", "items", "products", "integration_points", "interactions"):
+            put(new, name, getattr(self, name))
+        kept = tuple(dependencies)
+        put(new, "dependencies", kept)
+        put(new, "index", self.index.keeping(kept))
         return new
 
 

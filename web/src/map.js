@@ -51,7 +51,7 @@ const MAP = `query Map($filter: DependencyMapFilter, $asOf: Date, $level: MapLev
   dependencyMap(filter: $filter, level: $level, asOf: $asOf) {
     asOf
     nodes { id key label kind topology openCount lateCount teamId }
-    edges { source target count worstFlag flags countsByType { blocking slowing ok } }
+    edges { source target count worstFlag flags }
     cycles { nodeIds labels }
   } }`;
 // The teams most others wait on, asked only to highlight them: on a map filtered by flags or

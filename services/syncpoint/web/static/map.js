@@ -350,7 +350,7 @@ In order to be iterable, non-array objects must have a [Symbol.iterator]() metho
   dependencyMap(filter: $filter, level: $level, asOf: $asOf) {
     asOf
     nodes { id key label kind topology openCount lateCount teamId }
-    edges { source target count worstFlag flags countsByType { blocking slowing ok } }
+    edges { source target count worstFlag flags }
     cycles { nodeIds labels }
   } }`,Lb=`query Bottlenecks($filter: DependencyMapFilter, $asOf: Date, $level: MapLevel!) {
   dependencyMap(filter: $filter, level: $level, asOf: $asOf) { bottlenecks { teamId } } }`,Nb=`query EdgeIds($filter: DependencyMapFilter, $asOf: Date, $level: MapLevel!) {

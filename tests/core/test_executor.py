@@ -69,6 +69,15 @@ class Query:
     def broken(self) -> list[Any]:
         return [_Broken(), _Broken()]
 
+    @strawberry.field(graphql_type=list[Leafy | None])
+    def holes(self) -> list[Any]:
+        """A list of plain objects with a null among them, and one broken item last."""
+        return [
+            Leafy(name="a", count=1, colour=Colour.RED, tags=[], maybe=None, maybe_tags=None),
+            None,
+            _Broken(),
+        ]
+
 
 DOCUMENTS = [
     "{ good { name count colour tags maybe maybeTags } }",
@@ -82,6 +91,8 @@ DOCUMENTS = [
     "{ broken { count } }",
     "{ broken { tags } }",
     "{ broken { maybe maybeTags colour } }",
+    "{ holes { colour maybe } }",  # a null item among plain ones: the whole list's own path
+    "{ holes { name count } }",  # and a broken item after them
 ]
 
 

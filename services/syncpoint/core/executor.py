@@ -170,11 +170,7 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        found = self._plans.get(id(grouped_field_set))
-        if found is None or found[0] is not grouped_field_set:
-            found = (grouped_field_set, _plan(parent_type, grouped_field_set))
-            self._plans[id(grouped_field_set)] = found
-        plan = found[1]
+        plan = self._plan_of(parent_type, grouped_field_set)
         if plan is None:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
@@ -201,6 +197,70 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
             return _in_order(plan.order, done, await others)
 
         return merged()
+
+    def _plan_of(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> _Plan | None:
+        found = self._plans.get(id(grouped_field_set))
+        if found is None or found[0] is not grouped_field_set:
+            found = (grouped_field_set, _plan(parent_type, grouped_field_set))
+            self._plans[id(grouped_field_set)] = found
+        return found[1]
+
+    def complete_list_value(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list of objects whose selection is all plain fields, completed in one loop (a map's
+        25,000 edges: graphql-core completed each item on its own, path and all, ~15 us an
+        item on top of its fields); anything else, or any item the loop cannot complete,
+        takes graphql-core's own path for the whole list."""
+        done = self._plain_list(return_type, field_details_list, info, path, result)
+        if done is not None:
+            return done
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _plain_list(
+        self,
+        return_type: GraphQLList[GraphQLOutputType],
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+    ) -> list[dict[str, Any]] | None:
+        item_type = return_type.of_type
+        if isinstance(item_type, GraphQLNonNull):
+            item_type = item_type.of_type
+        if not isinstance(item_type, GraphQLObjectType) or not isinstance(result, list | tuple):
+            return None
+        if self.get_stream_usage(field_details_list, path) is not None:
+            return None
+        grouped_field_set, new_defer_usages, _forbidden = self.collect_subfields(
+            item_type, field_details_list
+        )
+        if new_defer_usages:
+            return None
+        plan = self._plan_of(item_type, grouped_field_set)
+        if plan is None or plan.rest:
+            return None
+        is_type_of, name, plain = item_type.is_type_of, item_type.name, plan.plain
+        out: list[dict[str, Any]] = []
+        for item in result:
+            if item is None or (is_type_of is not None and is_type_of(item, info) is not True):
+                return None
+            done: dict[str, Any] = {}
+            for field in plain:
+                value = _value(field, name, item)
+                if value is _FALLBACK:
+                    return None
+                done[field.key] = value
+            out.append(done)
+        return out
 
 
 def _in_order(order: tuple[str, ...], *parts: dict[str, Any]) -> dict[str, Any]:

@@ -192,9 +192,9 @@ class Index:
         their entries are built anew; teams, items, products, integration points and
         calendars are shared (the calendars were a third of a rebuilt index)."""
         new = object.__new__(Index)
-        for name in ("teams", "items", "products", "integration_points", "calendars"):
+        shared = ("teams", "items", "products", "integration_points", "calendars", "items_by_team")
+        for name in shared:
             setattr(new, name, getattr(self, name))
-        new.items_by_team = self.items_by_team
         new.dependencies = _by_id(dependencies)
         new._group_dependencies(dependencies)
         return new

@@ -218,49 +218,45 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         25,000 edges: graphql-core completed each item on its own, path and all, ~15 us an
         item on top of its fields); anything else, or any item the loop cannot complete,
         takes graphql-core's own path for the whole list."""
-        done = self._plain_list(return_type, field_details_list, info, path, result)
-        if done is not None:
-            return done
+        item_type = return_type.of_type
+        if isinstance(item_type, GraphQLNonNull):
+            item_type = item_type.of_type
+        if (
+            isinstance(item_type, GraphQLObjectType)
+            and isinstance(result, list | tuple)
+            and self.get_stream_usage(field_details_list, path) is None
+        ):
+            grouped_field_set, new_defer_usages, _forbidden = self.collect_subfields(
+                item_type, field_details_list
+            )
+            plan = None if new_defer_usages else self._plan_of(item_type, grouped_field_set)
+            if plan is not None and not plan.rest:
+                done = _plain_items(plan, item_type, info, result)
+                if done is not None:
+                    return done
         return super().complete_list_value(
             return_type, field_details_list, info, path, result, position_context
         )
 
-    def _plain_list(
-        self,
-        return_type: GraphQLList[GraphQLOutputType],
-        field_details_list: Any,
-        info: Any,
-        path: Path,
-        result: Any,
-    ) -> list[dict[str, Any]] | None:
-        item_type = return_type.of_type
-        if isinstance(item_type, GraphQLNonNull):
-            item_type = item_type.of_type
-        if not isinstance(item_type, GraphQLObjectType) or not isinstance(result, list | tuple):
+
+def _plain_items(
+    plan: _Plan, item_type: GraphQLObjectType, info: Any, items: list[Any] | tuple[Any, ...]
+) -> list[dict[str, Any]] | None:
+    """Each item's plain fields (the plan has no others), or None when an item is null, not of
+    the type, or has a value the loop cannot complete."""
+    is_type_of, name, plain = item_type.is_type_of, item_type.name, plan.plain
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if item is None or (is_type_of is not None and is_type_of(item, info) is not True):
             return None
-        if self.get_stream_usage(field_details_list, path) is not None:
-            return None
-        grouped_field_set, new_defer_usages, _forbidden = self.collect_subfields(
-            item_type, field_details_list
-        )
-        if new_defer_usages:
-            return None
-        plan = self._plan_of(item_type, grouped_field_set)
-        if plan is None or plan.rest:
-            return None
-        is_type_of, name, plain = item_type.is_type_of, item_type.name, plan.plain
-        out: list[dict[str, Any]] = []
-        for item in result:
-            if item is None or (is_type_of is not None and is_type_of(item, info) is not True):
+        done: dict[str, Any] = {}
+        for field in plain:
+            value = _value(field, name, item)
+            if value is _FALLBACK:
                 return None
-            done: dict[str, Any] = {}
-            for field in plain:
-                value = _value(field, name, item)
-                if value is _FALLBACK:
-                    return None
-                done[field.key] = value
-            out.append(done)
-        return out
+            done[field.key] = value
+        out.append(done)
+    return out
 
 
 def _in_order(order: tuple[str, ...], *parts: dict[str, Any]) -> dict[str, Any]:

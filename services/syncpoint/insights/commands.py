@@ -8,7 +8,7 @@ from syncpoint.analysis.graph import MapLevel
 from syncpoint.core.db import SerialSession
 from syncpoint.core.errors import NotFoundError
 from syncpoint.insights.analyses import Analyses
-from syncpoint.insights.exports import MapFormat, render
+from syncpoint.insights.exports import MapFormat, render_off_loop
 from syncpoint.insights.service import dependency_map_for
 from syncpoint.teams import repository as teams_repo
 
@@ -31,4 +31,4 @@ async def export_map(
     found = await dependency_map_for(
         session, Analyses(session), level=level, as_of=as_of, group_id=group_id
     )
-    return render(found.dependency_map, fmt)
+    return await render_off_loop(found.dependency_map, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Callable
 from datetime import date
@@ -60,6 +61,12 @@ _RENDERERS: dict[MapFormat, Callable[[DependencyMap], str]] = {
 def render(dependency_map: DependencyMap, fmt: MapFormat | str) -> str:
     """The map as text in the given format."""
     return _RENDERERS[MapFormat(fmt)](dependency_map)
+
+
+async def render_off_loop(dependency_map: DependencyMap, fmt: MapFormat | str) -> str:
+    """`render` in a worker thread: the text of a large map takes a while (and JSON lists the
+    bottlenecks, which a map filtered by flags or dates works out when first read)."""
+    return await asyncio.to_thread(render, dependency_map, fmt)
 
 
 def file_name(level: str, as_of: date, fmt: MapFormat) -> str:

@@ -10,7 +10,7 @@ from syncpoint.core.auth import Actor
 from syncpoint.core.db import SerialSession
 from syncpoint.core.errors import DomainError
 from syncpoint.insights.analyses import for_request
-from syncpoint.insights.exports import MapFormat, file_name, render
+from syncpoint.insights.exports import MapFormat, file_name, render_off_loop
 from syncpoint.insights.graphql.queries import DEPENDENCY_MAP
 from syncpoint.insights.http import (
     parse_date,
@@ -54,7 +54,7 @@ async def download_dependency_map(
         return refusal_response(refused)
     name = file_name(map_level.value, found.analysis.as_of, fmt)
     return Response(
-        render(found.dependency_map, fmt),
+        await render_off_loop(found.dependency_map, fmt),
         media_type=fmt.media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

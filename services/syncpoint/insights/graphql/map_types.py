@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable
 from datetime import date
@@ -12,9 +11,10 @@ from strawberry import relay
 
 from syncpoint.analysis.graph import Bottleneck, DependencyMap, MapEdge, MapNode
 from syncpoint.core.context import Info
-from syncpoint.insights.exports import MapFormat, render
+from syncpoint.insights.exports import MapFormat, render_off_loop
 from syncpoint.insights.graphql.enums import FlagCodeEnum, MapFormatEnum, MapLevelEnum, MapNodeKind
 from syncpoint.insights.graphql.flag_types import gid, load_teams
+from syncpoint.insights.service import map_bottlenecks
 from syncpoint.teams.graphql.types import TeamType, Topology
 
 # Map node keys ("team:3", "item:12", "product:4") -> GraphQL type of the global id.
@@ -175,21 +175,11 @@ class DependencyMapType:
 
     @strawberry.field
     async def bottlenecks(self) -> list[BottleneckType]:
-        return [_bottleneck(b, self.team_name) for b in await _bottlenecks_of(self.data)]
+        return [_bottleneck(b, self.team_name) for b in await map_bottlenecks(self.data)]
 
     @strawberry.field(description="The map as text: DOT renders with Graphviz (`dot -Tsvg`).")
     async def export(self, format: MapFormatEnum) -> str:  # type: ignore[valid-type]
-        # in a worker thread: the text of a large map (and a filtered one's bottlenecks, which
-        # JSON lists) takes a while
-        return await asyncio.to_thread(render, self.data, MapFormat(format))
-
-
-async def _bottlenecks_of(dependency_map: DependencyMap) -> list[Bottleneck]:
-    """The map's bottlenecks, worked out in a worker thread the first time (a filtered map's
-    betweenness takes ~0.4 s at 500 teams; see `DependencyMap`)."""
-    if dependency_map.bottlenecks_known:
-        return dependency_map.bottlenecks
-    return await asyncio.to_thread(lambda: dependency_map.bottlenecks)
+        return await render_off_loop(self.data, MapFormat(format))
 
 
 def _bottleneck(b: Bottleneck, team_name: Callable[[int], str]) -> BottleneckType:

@@ -123,6 +123,18 @@ def _touching(inp: AnalysisInput, item_ids: frozenset[int]) -> set[int]:
     return found
 
 
+def reevaluated_dependencies(
+    old_inp: AnalysisInput, new_inp: AnalysisInput, change: Changes
+) -> frozenset[int]:
+    """The dependencies whose flags `reevaluate` works out again: the changed ones and those
+    with an end among the changed items (in either input). Every other dependency keeps its
+    flags, the same objects in the same order."""
+    if change.empty:
+        return frozenset()
+    touching = _touching(old_inp, change.item_ids) | _touching(new_inp, change.item_ids)
+    return frozenset(change.dependency_ids | touching)
+
+
 def reevaluate(
     old_inp: AnalysisInput,
     old_flags: list[Flag],
@@ -134,8 +146,7 @@ def reevaluate(
     (`items`: the item graph of `new_inp`, when the caller already built it)."""
     if change.empty:
         return list(old_flags)
-    deps = set(change.dependency_ids)
-    deps |= _touching(old_inp, change.item_ids) | _touching(new_inp, change.item_ids)
+    deps = reevaluated_dependencies(old_inp, new_inp, change)
     # Items whose readiness may have moved: the changed ones and both ends of touched deps.
     moved = set(change.item_ids)
     for inp in (old_inp, new_inp):

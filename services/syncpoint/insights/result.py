@@ -8,8 +8,8 @@ answering from a cached result never does engine work on the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -38,9 +38,11 @@ from syncpoint.analysis.graph import (
     dependency_flag_codes,
     dependency_map,
     item_graph,
+    patch_team_graph,
+    redraw_team_map,
     team_graph,
 )
-from syncpoint.analysis.incremental import Changes, changes, reevaluate
+from syncpoint.analysis.incremental import Changes, changes, reevaluate, reevaluated_dependencies
 from syncpoint.analysis.model import AnalysisInput, DependencyInfo, IntegrationPointInfo
 from syncpoint.analysis.timing import dependency_needed_by
 from syncpoint.core.errors import NotFoundError
@@ -86,6 +88,24 @@ class IntegrationRisk:
     flags: list[Flag]
 
 
+# Above this share of dependencies with flags worked out again, a later analysis builds its
+# team graph and map anew instead of patching an earlier one's.
+_REDRAW_SHARE = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class _Redraw:
+    """What an earlier analysis of the same dependency graph (same day, a change that moved no
+    dependency, item status, team or title) leaves a later one to patch instead of building for
+    every dependency: its team graph with the flags it counted, its whole team map when drawn,
+    and the dependencies whose flags may differ since."""
+
+    team_graph: nx.DiGraph | None
+    flags_by_dependency: Mapping[int, Sequence[Flag]] | None
+    whole_map: DependencyMap | None
+    changed: frozenset[int]
+
+
 class Analysis:
     """The engine's result for one ``asOf``: every flag, and graph questions answered lazily."""
 
@@ -94,6 +114,9 @@ class Analysis:
         self.flags = flags
         # The data version this was computed at (set by `insights.analyses`; None: unknown).
         self.data_version: Hashable | None = None
+        # An earlier analysis's team graph and map to patch (`inherit_structure`); let go once
+        # this one has drawn its own.
+        self._redraw: _Redraw | None = None
 
     @property
     def as_of(self) -> date:
@@ -113,24 +136,74 @@ class Analysis:
     @cached_property
     def team_graph(self) -> nx.DiGraph:
         """Team graph of open dependencies with counts and flag codes, built once (the map of
-        the whole organisation and every team-filtered map read it)."""
-        return team_graph(self.inp, self.flags, by_dependency=self.flags_by_dependency)
+        the whole organisation and every team-filtered map read it); patched from an earlier
+        analysis's when `inherit_structure` left one."""
+        base = self._redraw
+        if base is None or base.team_graph is None or base.flags_by_dependency is None:
+            return team_graph(self.inp, self.flags, by_dependency=self.flags_by_dependency)
+        graph = patch_team_graph(
+            base.team_graph,
+            self.inp,
+            base.flags_by_dependency,
+            self.flags_by_dependency,
+            base.changed,
+        )
+        self._redraw = replace(base, team_graph=None, flags_by_dependency=None)
+        return graph
+
+    @cached_property
+    def _whole_team_map(self) -> DependencyMap:
+        """The team map of the whole organisation, drawn once; patched from an earlier
+        analysis's when `inherit_structure` left one (a sprint move redraws a few edges, not
+        25,000)."""
+        teams = self.team_graph
+        base, self._redraw = self._redraw, None
+        if base is not None and base.whole_map is not None:
+            return redraw_team_map(
+                base.whole_map, self.inp, teams, self.flags_by_dependency, base.changed
+            )
+        return dependency_map(
+            self.inp,
+            self.flags,
+            MapLevel.TEAM,
+            teams=teams,
+            betweenness=self.betweenness,
+            by_dependency=self.flags_by_dependency,
+        )
 
     @cached_property
     def betweenness(self) -> dict[Any, float]:
         """Betweenness of every team in `team_graph` (the bottlenecks' tie-break)."""
         return betweenness_of(self.team_graph)
 
-    def inherit_structure(self, previous: Analysis) -> None:
+    def inherit_structure(self, previous: Analysis, changed: frozenset[int]) -> None:
         """Take the graphs of `previous` (an earlier version whose change left the dependency
         graph as it was: no dependency, item status, team or title changed), instead of
-        building them again. The team graph carries counts by flag, so only its betweenness
-        is taken."""
+        building them again. ``changed``: the dependencies whose flags were worked out again.
+        The team graph and the whole team map carry flags: they are patched for those
+        dependencies when first read (from the newest version that built them)."""
         self.__dict__["item_graph"] = previous.item_graph
         if "_cycle_component" in previous.__dict__:  # strongly connected components of it
             self.__dict__["_cycle_component"] = previous.__dict__["_cycle_component"]
         if "betweenness" in previous.__dict__:
             self.__dict__["betweenness"] = previous.__dict__["betweenness"]
+        self._redraw = previous._redraw_base(changed)
+
+    def _redraw_base(self, changed: frozenset[int]) -> _Redraw | None:
+        """What a later analysis patches, ``changed`` being what its change re-evaluated: this
+        one's team graph and map if built, else what this one was left and has not used."""
+        own = self.__dict__
+        if "team_graph" in own:
+            base = _Redraw(
+                own["team_graph"], self.flags_by_dependency, own.get("_whole_team_map"), changed
+            )
+        elif self._redraw is not None:
+            base = replace(self._redraw, changed=self._redraw.changed | changed)
+        else:
+            return None
+        if len(base.changed) > _REDRAW_SHARE * max(len(self.inp.dependencies), 1):
+            return None
+        return base
 
     def teams_in_groups(self, group_ids: Iterable[int]) -> frozenset[int]:
         """Ids of the teams belonging to any of the groups."""
@@ -202,6 +275,8 @@ class Analysis:
                 team_ids,
                 by_dependency=self.flags_by_dependency,
             )
+        if level is MapLevel.TEAM and team_ids is None:
+            return self._whole_team_map
         # Every dependency kept: the graphs built once for this analysis are the map's.
         return dependency_map(
             inp,
@@ -334,7 +409,9 @@ def analyse(
             if change.graph:
                 found.__dict__["item_graph"] = graph
             else:
-                found.inherit_structure(previous)
+                found.inherit_structure(
+                    previous, reevaluated_dependencies(previous.inp, inp, change)
+                )
             return found.prepare()
     # The item graph is built once: the cycle rule and every later question read it.
     graph = item_graph(inp)

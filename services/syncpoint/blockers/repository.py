@@ -113,19 +113,3 @@ def blockers_query(flt: BlockerFilter) -> Select[Any]:
 
 async def list_blockers(session: AsyncSession, stmt: Select[Any]) -> list[Blocker]:
     return list(await session.scalars(stmt.order_by(Blocker.id)))
-
-
-async def open_blockers_in(
-    session: AsyncSession, team_ids: Sequence[int], forum_ids: Sequence[int]
-) -> list[Blocker]:
-    """Open blockers of the given teams or held at the given forums, by id."""
-    return list(
-        await session.scalars(
-            select(Blocker)
-            .where(
-                Blocker.status == BlockerStatus.OPEN,
-                or_(Blocker.team_id.in_(team_ids), Blocker.forum_id.in_(forum_ids)),
-            )
-            .order_by(Blocker.id)
-        )
-    )

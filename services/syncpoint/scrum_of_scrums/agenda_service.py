@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.agenda import Agenda, Candidate, build_agenda
-from syncpoint.blockers import repository as blockers_repo
 from syncpoint.blockers.impact import impacts
 from syncpoint.core.errors import DomainError, NotFoundError
 from syncpoint.forums import repository as forums_repo
@@ -82,7 +81,14 @@ async def load_agenda_data(
         inp=analysis.inp,
         flags=analysis.flags,
         graph=analysis.item_graph,
-        blockers=await blockers_repo.open_blockers_in(session, scope, forest.descendants(forum_id)),
+        blockers=await repo.agenda_blockers(
+            session,
+            forum_id,
+            scope,
+            forest.descendants(forum_id),
+            sorted(forest.member_team_ids(forum_id)),
+            since,
+        ),
         action_items=await repo.open_action_items(session, forum_id),
         research=await repo.carried_over_research(session, scope, MIN_CARRY_OVERS),
         products=products,

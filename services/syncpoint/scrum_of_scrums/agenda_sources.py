@@ -203,9 +203,13 @@ def integration_candidates(data: AgendaData) -> list[Candidate]:
         and data.day <= points[f.subject_id].date <= end
         and data.concerns(f.team_ids)
     ]
+    teams_at: dict[int, set[int]] = {}  # a point's participating teams, once per point
     for f in sorted(wanted, key=flag_sort_key):
         ip = points[f.subject_id]
-        participants = {index.items[i].team_id for i in ip.item_ids if i in index.items}
+        participants = teams_at.get(ip.id)
+        if participants is None:
+            participants = {index.items[i].team_id for i in ip.item_ids if i in index.items}
+            teams_at[ip.id] = participants
         base = f"integration:{ip.id}:{f.code.value}:{'-'.join(map(str, f.team_ids))}"
         seen[base] += 1
         team = f.team_ids[0] if f.team_ids else None

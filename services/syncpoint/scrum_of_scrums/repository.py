@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from syncpoint.analysis.model import CLOSED_STATUSES, RESEARCH_KINDS
+from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerStatus, EscalationLevel
 from syncpoint.core.loaders import rows_by_ids, rows_by_parent
 from syncpoint.products.models import Product, ProductSubscription
 from syncpoint.scrum_of_scrums.models import (
@@ -98,6 +99,45 @@ async def carried_over_research(
                 BacklogItem.carry_over_count >= min_carry_overs,
             )
             .order_by(BacklogItem.id)
+        )
+    )
+
+
+# Blockers the system raises for a product's objective or a compute window: the agenda groups
+# them (or, not raised by the system, lists them one by one) whoever raised them and when.
+AGENDA_SYSTEM_CATEGORIES = (BlockerCategory.SLA_BREACH, BlockerCategory.COMPUTE_CONTENTION)
+
+
+async def agenda_blockers(
+    session: AsyncSession,
+    forum_id: int,
+    team_ids: Sequence[int],
+    forum_ids: Sequence[int],
+    direct_team_ids: Sequence[int],
+    since: date,
+) -> list[Blocker]:
+    """The open blockers of the teams or forums (the forum's scope and subtree) an agenda can
+    make a topic of, by id: held at this forum, raised by the system or of a system category,
+    or raised at team level by a direct member team since `since` (a day early: the agenda
+    compares UTC dates itself). Of 3,800 open blockers in the busiest forum's scope at 500
+    teams, the few hundred that can become a topic, not every one as a row."""
+    raised_from = datetime.combine(since - timedelta(days=1), time.min, tzinfo=UTC)
+    return list(
+        await session.scalars(
+            select(Blocker)
+            .where(
+                Blocker.status == BlockerStatus.OPEN,
+                or_(Blocker.team_id.in_(team_ids), Blocker.forum_id.in_(forum_ids)),
+                or_(
+                    Blocker.forum_id == forum_id,
+                    Blocker.category.in_(AGENDA_SYSTEM_CATEGORIES),
+                    Blocker.source_key.is_not(None),
+                    (Blocker.team_id.in_(direct_team_ids))
+                    & (Blocker.escalation_level == EscalationLevel.TEAM)
+                    & (Blocker.raised_at >= raised_from),
+                ),
+            )
+            .order_by(Blocker.id)
         )
     )
 

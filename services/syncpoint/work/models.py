@@ -48,7 +48,8 @@ class BacklogItem(IdMixin, TimestampMixin, VersionedMixin, Base):
     started_on: Mapped[date | None] = mapped_column(default=None)
     finished_on: Mapped[date | None] = mapped_column(default=None)
     sprint_id: Mapped[int | None] = mapped_column(ForeignKey("sprints.id"), index=True)
-    carry_over_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Indexed (0014): the agenda asks for the few research items carried over twice or more.
+    carry_over_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
     # The shared product whose backlog this item belongs to (products context, migration 0004).
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("products.id"), index=True, default=None

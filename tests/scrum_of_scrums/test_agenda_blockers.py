@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import or_, select
 
-from syncpoint.blockers.models import Blocker, BlockerStatus
+from syncpoint.blockers.models import Blocker, BlockerCategory, BlockerStatus
 from syncpoint.demo.large import Scale, generate, load_large
 from syncpoint.forums.models import Forum
 from syncpoint.insights.analyses import Analyses
@@ -28,6 +28,7 @@ async def _every_open_blocker(
     forum_ids: Sequence[int],
     direct_team_ids: Sequence[int],
     since: date,
+    system_categories: Sequence[BlockerCategory],
 ) -> list[Blocker]:
     """What the agenda read before: every open blocker of the teams or forums."""
     return list(

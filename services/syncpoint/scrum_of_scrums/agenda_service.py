@@ -32,6 +32,7 @@ from syncpoint.scrum_of_scrums.agenda_more import (
     sla_candidates,
 )
 from syncpoint.scrum_of_scrums.agenda_sources import (
+    SYSTEM_CATEGORIES,
     blocker_candidates,
     dependency_candidates,
     integration_candidates,
@@ -88,6 +89,7 @@ async def load_agenda_data(
             forest.descendants(forum_id),
             sorted(forest.member_team_ids(forum_id)),
             since,
+            SYSTEM_CATEGORIES,
         ),
         action_items=await repo.open_action_items(session, forum_id),
         research=await repo.carried_over_research(session, scope, MIN_CARRY_OVERS),

@@ -35,6 +35,9 @@ _SYSTEM_SECTIONS = {
     BlockerCategory.SLA_BREACH: (Section.SLA_BREACHES, "sla:"),
     BlockerCategory.COMPUTE_CONTENTION: (Section.COMPUTE_CONTENTION, "contention:"),
 }
+# The categories whose open blockers the agenda lists whoever raised them and when (what the
+# agenda loads besides what is news for the forum: `repository.agenda_blockers`).
+SYSTEM_CATEGORIES = tuple(_SYSTEM_SECTIONS)
 
 
 def _words(code: str) -> str:

@@ -103,11 +103,6 @@ async def carried_over_research(
     )
 
 
-# Blockers the system raises for a product's objective or a compute window: the agenda groups
-# them (or, not raised by the system, lists them one by one) whoever raised them and when.
-AGENDA_SYSTEM_CATEGORIES = (BlockerCategory.SLA_BREACH, BlockerCategory.COMPUTE_CONTENTION)
-
-
 async def agenda_blockers(
     session: AsyncSession,
     forum_id: int,
@@ -115,12 +110,14 @@ async def agenda_blockers(
     forum_ids: Sequence[int],
     direct_team_ids: Sequence[int],
     since: date,
+    system_categories: Sequence[BlockerCategory],
 ) -> list[Blocker]:
     """The open blockers of the teams or forums (the forum's scope and subtree) an agenda can
-    make a topic of, by id: held at this forum, raised by the system or of a system category,
-    or raised at team level by a direct member team since `since` (a day early: the agenda
-    compares UTC dates itself). Of 3,800 open blockers in the busiest forum's scope at 500
-    teams, the few hundred that can become a topic, not every one as a row."""
+    make a topic of, by id: held at this forum, raised by the system or of one of the agenda's
+    system categories (listed whoever raised them and when), or raised at team level by a
+    direct member team since `since` (a day early: the agenda compares UTC dates itself).
+    Of 3,800 open blockers in the busiest forum's scope at 500 teams, the few hundred that
+    can become a topic, not every one as a row."""
     raised_from = datetime.combine(since - timedelta(days=1), time.min, tzinfo=UTC)
     return list(
         await session.scalars(
@@ -130,7 +127,7 @@ async def agenda_blockers(
                 or_(Blocker.team_id.in_(team_ids), Blocker.forum_id.in_(forum_ids)),
                 or_(
                     Blocker.forum_id == forum_id,
-                    Blocker.category.in_(AGENDA_SYSTEM_CATEGORIES),
+                    Blocker.category.in_(system_categories),
                     Blocker.source_key.is_not(None),
                     (Blocker.team_id.in_(direct_team_ids))
                     & (Blocker.escalation_level == EscalationLevel.TEAM)

@@ -4,6 +4,11 @@
   is nesting-capped (400) and its string variables length-capped; each GraphQL request spends
   from its caller's per-minute budget (429 with `Retry-After` when empty, `RateLimit-*` headers
   always); the work is cancelled after a time limit (504) or when the client hangs up.
+- `Admission`, inside `RequestLimits`: at most `SYNCPOINT_MAX_CONCURRENT_REQUESTS` requests at
+  work per process, the others waiting their turn in arrival order; one that waits longer than
+  `SYNCPOINT_ADMISSION_WAIT_SECONDS` answers 503 `OVERLOADED` with `Retry-After`. The event loop
+  runs one request at a time anyway, so more at once adds no throughput, only memory: each large
+  response built anew holds tens of MiB until it is written.
 - `QueryCost`, a schema extension: adds the `DocumentLimits` validation rule (and, for anonymous
   callers when so configured, refuses introspection and hides field suggestions), then before
   execution computes the operation's cost with its variables, refuses it over the limit and
@@ -185,6 +190,41 @@ def rate_headers(budget: Budget) -> list[tuple[bytes, bytes]]:
     ]
 
 
+# Probes must answer a busy process (an orchestrator restarts one whose liveness times out),
+# and static files cost nothing to serve.
+UNADMITTED_PATHS = ("/healthz", "/readyz", "/static/")
+
+
+class Admission:
+    """Turns to be at work, `limit` at a time per process and event loop (0: no limit)."""
+
+    def __init__(self, limit: int, wait_seconds: float) -> None:
+        self.limit = limit
+        self.wait_seconds = wait_seconds
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._turns: asyncio.Semaphore | None = None
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._turns is None or self._loop is not loop:
+            self._loop, self._turns = loop, asyncio.Semaphore(self.limit)
+        return self._turns
+
+    async def acquire(self) -> bool:
+        """Wait for a turn; False when none came within the wait."""
+        if not self.limit:
+            return True
+        try:
+            await asyncio.wait_for(self._semaphore().acquire(), self.wait_seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    def release(self) -> None:
+        if self.limit:
+            self._semaphore().release()
+
+
 class RequestLimits:
     """The ASGI middleware (see the module's docstring)."""
 
@@ -192,6 +232,9 @@ class RequestLimits:
         self.app = app
         self.settings = settings
         self.rate = rate
+        self.admission = Admission(
+            settings.max_concurrent_requests, settings.admission_wait_seconds
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -226,7 +269,16 @@ class RequestLimits:
                 await self._rate_limited(send, budget)
                 return
             scope.setdefault("state", {})[BUDGET] = budget
-        await self._run(scope, body, receive, send, budget)
+        if scope["path"].startswith(UNADMITTED_PATHS):
+            await self._run(scope, body, receive, send, budget)
+            return
+        if not await self.admission.acquire():
+            await self._overloaded(send)
+            return
+        try:
+            await self._run(scope, body, receive, send, budget)
+        finally:
+            self.admission.release()
 
     def _check_json(self, scope: Scope, body: bytes) -> tuple[str, str] | None:
         """A JSON body (or a GET's JSON `variables`/`extensions`) too deep or with an
@@ -336,6 +388,22 @@ class RequestLimits:
                 "and was cancelled.",
                 "TIMEOUT",
             )
+
+    async def _overloaded(self, send: Send) -> None:
+        log.warning(
+            "request refused: %d at work, no turn within %ss",
+            self.admission.limit,
+            self.admission.wait_seconds,
+        )
+        await _respond(
+            send,
+            503,
+            f"The server is busy: {self.admission.limit} requests are at work and this one "
+            f"found no turn within {self.admission.wait_seconds:g}s; nothing was changed. "
+            "Try again.",
+            "OVERLOADED",
+            [(b"retry-after", b"1")],
+        )
 
     async def _too_large(self, send: Send) -> None:
         cap = self.settings.max_body_bytes

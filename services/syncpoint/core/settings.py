@@ -165,6 +165,18 @@ class Settings(BaseSettings):
         description="How long a request waits for a pooled connection before it answers 503 "
         "DATABASE_UNAVAILABLE with Retry-After.",
     )
+    max_concurrent_requests: int = Field(
+        default=8,
+        ge=0,
+        description="Requests at work at once per process (0: no limit); the rest wait their "
+        "turn, so memory stays bounded however many clients call at once (issue 10).",
+    )
+    admission_wait_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a request waits for its turn before it answers 503 OVERLOADED "
+        "with Retry-After.",
+    )
     warm_analysis: bool | None = Field(
         default=None,
         description="Compute today's analysis at start-up, so the first request does not pay "

@@ -47,6 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
+from syncpoint.core.collector import MemoryGuard
 from syncpoint.core.errors import BadPagination
 from syncpoint.core.settings import Settings, get_settings
 from syncpoint.core.validation import DocumentLimits, Measure, limit_error
@@ -235,6 +236,7 @@ class RequestLimits:
         self.admission = Admission(
             settings.max_concurrent_requests, settings.admission_wait_seconds
         )
+        self.memory = MemoryGuard(settings.collect_above_mib)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -279,6 +281,7 @@ class RequestLimits:
             await self._run(scope, body, receive, send, budget)
         finally:
             self.admission.release()
+            self.memory.after_request()
 
     def _check_json(self, scope: Scope, body: bytes) -> tuple[str, str] | None:
         """A JSON body (or a GET's JSON `variables`/`extensions`) too deep or with an

@@ -182,6 +182,13 @@ class Settings(BaseSettings):
         description="Compute today's analysis at start-up, so the first request does not pay "
         "for it; default on in production.",
     )
+    gc_collect_above_mib: int | None = Field(
+        default=None,
+        ge=0,
+        description="Run a full garbage collection after a request when the process's resident "
+        "memory is over this many MiB (at most every 5 s); default 768 in production, else off "
+        "(0). Cyclic garbage of large responses otherwise waits millions of allocations.",
+    )
     gc_young_threshold: int | None = Field(
         default=None,
         ge=0,
@@ -207,6 +214,12 @@ class Settings(BaseSettings):
         if self.gc_young_threshold is not None:
             return self.gc_young_threshold
         return 50_000 if self.is_production else 0
+
+    @property
+    def collect_above_mib(self) -> int:
+        if self.gc_collect_above_mib is not None:
+            return self.gc_collect_above_mib
+        return 768 if self.is_production else 0
 
     @property
     def is_production(self) -> bool:
